@@ -1,0 +1,64 @@
+"""The `navigator` command line (DESIGN 5): one entry point, one module per sub-command.
+
+Each module in ``bot.commands`` exposes ``register(subparsers)`` which adds its parser and
+sets ``handler=`` to a function taking the parsed namespace and returning an exit code.
+The order of ``COMMANDS`` is the order of ``navigator --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS: tuple[str, ...] = (
+    "console",
+    "check",
+    "match",
+    "run",
+    "ask",
+    "eval_search",
+    "schema",
+    "migrate",
+    "registry",
+    "report",
+    "export",
+    "webhook",
+    "places",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="navigator",
+        description="Навигатор по мерам поддержки МСП Москвы",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"bot.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"bot.commands.{name}":
+                continue  # a command whose module is not written yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
