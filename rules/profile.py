@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from rules.okved import is_manufacturing_okved, parse_okved
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     BOOL = "bool"
     INT = "int"
     NUMBER = "number"

@@ -1,0 +1,397 @@
+"""The catalogue of measures (``measures.yaml``): its model, its strict schema and its loader.
+
+Loading collects every problem of the file before failing (``DataError``), then runs the
+cross-checks that need the whole catalogue: gateway references exist and do not loop, gateway
+status fields are real yes/no fields. Each measure's eligibility is compiled once here, so
+verdicts for the whole catalogue are cheap afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from rules.condition_reader import ConditionSpec
+from rules.conditions import Condition, Evaluator, Status, compile_condition, fields_of
+from rules.errors import DataError
+from rules.profile import FIELDS, NEEDS, FieldType
+from rules.schema import (
+    INVALID,
+    URL,
+    Choice,
+    Date,
+    Key,
+    ListOf,
+    Number,
+    Reader,
+    Record,
+    Str,
+    compose_file,
+    join_path,
+    node_at,
+    read_pairs,
+)
+
+LEVELS = {"federal": "федеральная", "moscow": "московская"}
+KINDS = {
+    "grant": "грант",
+    "subsidy": "субсидия",
+    "loan": "заём или кредит",
+    "guarantee": "поручительство",
+    "tax": "налоговая льгота",
+    "export": "поддержка экспорта",
+    "infrastructure": "площадка и инфраструктура",
+    "consulting": "консультации",
+    "training": "обучение",
+    "procurement": "закупки",
+    "ip": "интеллектуальная собственность",
+    "status": "статус",
+}
+WINDOW_STATUSES = {
+    "open": "приём заявок открыт",
+    "rolling": "заявки принимают постоянно",
+    "paused": "приём приостановлен",
+    "closed": "приём закрыт",
+    "budget_exhausted": "средства на этот год исчерпаны",
+}
+PROVENANCE = ("verified", "unverified")
+ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    display: str
+    max_rub: float | None = None
+    min_rub: float | None = None
+    per: str | None = None
+    share: float | None = None
+    cofinancing_share: float | None = None
+    rate_pct: float | None = None
+    term_months: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    status: str
+    opens: dt.date | None = None
+    until: dt.date | None = None
+    note: str = ""
+
+    def effective_status(self, today: dt.date) -> str:
+        """An ``open`` window whose end date has passed is closed, whatever the file says."""
+        if self.status in ("open", "rolling") and self.until is not None and self.until < today:
+            return "closed"
+        if self.status == "open" and self.opens is not None and self.opens > today:
+            return "paused"
+        return self.status
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.effective_status(today) in ("open", "rolling")
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    id: str
+    title: str
+    operator: str
+    level: str
+    kind: str
+    serves_needs: frozenset[str]
+    summary: str
+    window: Window
+    how_to_apply: str
+    apply_via: str
+    source_url: str
+    last_verified: dt.date
+    provenance: str
+    line: int = 0
+    amount: Amount | None = None
+    eligibility: Condition | None = None
+    conditions_text: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    status_field: str | None = None
+    clusters: frozenset[str] = frozenset()
+    documents: tuple[str, ...] = ()
+    legal_basis: str = ""
+    provenance_note: str = ""
+    keywords: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    evaluate: Evaluator = field(default=lambda profile: Status.PASS, compare=False, repr=False)
+
+    @property
+    def verified(self) -> bool:
+        return self.provenance == "verified"
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(fields_of(self.eligibility)) if self.eligibility else frozenset()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    measures: tuple[Measure, ...]
+    margins: Mapping[str, float]
+    path: str
+    version: str  # sha256 of the file, short; identifies what was loaded
+    by_id: Mapping[str, Measure] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            object.__setattr__(self, "by_id", {m.id: m for m in self.measures})
+
+    def used_fields(self) -> frozenset[str]:
+        out: set[str] = set()
+        for measure in self.measures:
+            out |= measure.fields
+            if measure.status_field:
+                out.add(measure.status_field)
+        return frozenset(out)
+
+
+def _check_amount(value: dict[str, Any], node: MappingNode, reader: Reader, path: str) -> None:
+    low, high = value.get("min_rub"), value.get("max_rub")
+    if low is not None and high is not None and low > high:
+        reader.error(node_at(node, "min_rub"), "min_rub is greater than max_rub", join_path(path, "min_rub"))
+
+
+def _check_window(value: dict[str, Any], node: MappingNode, reader: Reader, path: str) -> None:
+    opens, until = value.get("opens"), value.get("until")
+    if opens and until and opens > until:
+        reader.error(node_at(node, "until"), "the window closes before it opens", join_path(path, "until"))
+
+
+def _check_measure(value: dict[str, Any], node: MappingNode, reader: Reader, path: str) -> None:
+    if value.get("provenance") == "unverified" and not value.get("provenance_note"):
+        reader.error(node_at(node, "provenance"), "an unverified measure needs provenance_note",
+                     join_path(path, "provenance"), hint="say which figure or criterion is not confirmed")
+    status_field = value.get("status_field")
+    if status_field is not None:
+        spec = FIELDS.get(status_field)
+        if spec is None or spec.type is not FieldType.BOOL or spec.derived:
+            reader.error(node_at(node, "status_field"), f"{status_field!r} is not a yes/no profile field",
+                         join_path(path, "status_field"),
+                         allowed=", ".join(n for n, f in FIELDS.items() if f.type is FieldType.BOOL and not f.derived))
+
+
+AMOUNT = Record(
+    {
+        "display": Key(Str(), required=True, description="what the card shows, in Russian"),
+        "max_rub": Key(Number(minimum=0)),
+        "min_rub": Key(Number(minimum=0)),
+        "per": Key(Choice(("project", "year", "once", "month"))),
+        "share": Key(Number(minimum=0, maximum=1), description="share of costs covered"),
+        "cofinancing_share": Key(Number(minimum=0, maximum=1), description="own money required, share"),
+        "rate_pct": Key(Number(minimum=0, maximum=100)),
+        "term_months": Key(Number(integer=True, minimum=1)),
+    },
+    name="amount",
+    check=_check_amount,
+)
+WINDOW = Record(
+    {
+        "status": Key(Choice(tuple(WINDOW_STATUSES)), required=True),
+        "opens": Key(Date()),
+        "until": Key(Date()),
+        "note": Key(Str()),
+    },
+    name="window",
+    check=_check_window,
+)
+
+
+def measure_spec(conditions: ConditionSpec) -> Record:
+    text_list = ListOf(Str(), unique=True)
+    return Record(
+        {
+            "id": Key(Str(pattern=ID_PATTERN, hint="kebab-case latin, e.g. mik-equipment-grant"), required=True),
+            "title": Key(Str(max_length=200), required=True),
+            "operator": Key(Str(), required=True),
+            "level": Key(Choice(tuple(LEVELS)), required=True),
+            "kind": Key(Choice(tuple(KINDS)), required=True),
+            "serves_needs": Key(ListOf(Choice(tuple(NEEDS)), min_items=1, unique=True), required=True),
+            "clusters": Key(ListOf(Choice(tuple(FIELDS["cluster"].values)), unique=True)),
+            "summary": Key(Str(), required=True),
+            "amount": Key(AMOUNT),
+            "eligibility": Key(conditions),
+            "conditions_text": Key(text_list),
+            "requires": Key(ListOf(Str(pattern=ID_PATTERN), unique=True)),
+            "status_field": Key(Str(), description="for gateway statuses: the yes/no profile field that records holding it"),
+            "window": Key(WINDOW, required=True),
+            "documents": Key(text_list),
+            "how_to_apply": Key(Str(), required=True),
+            "apply_via": Key(URL, required=True),
+            "source_url": Key(URL, required=True),
+            "legal_basis": Key(Str()),
+            "last_verified": Key(Date(), required=True),
+            "provenance": Key(Choice(PROVENANCE), required=True),
+            "provenance_note": Key(Str()),
+            "keywords": Key(text_list),
+            "synonyms": Key(text_list),
+        },
+        name="measure",
+        check=_check_measure,
+    )
+
+
+DEFAULTS = Record(
+    {"margins": Key(Record({name: Key(Number(minimum=0)) for name, f in FIELDS.items()
+                            if f.type in (FieldType.INT, FieldType.NUMBER)}, name="margins"))},
+    name="defaults",
+)
+
+
+def catalogue_spec() -> Record:
+    """The whole file, for JSON Schema generation (loading goes measure by measure)."""
+    return Record(
+        {"defaults": Key(DEFAULTS), "measures": Key(ListOf(measure_spec(ConditionSpec()), min_items=1), required=True)},
+        name="catalogue",
+    )
+
+
+def load_catalogue(path: str | Path, text: str | None = None) -> Catalogue:
+    """Load and validate ``measures.yaml``; raise ``DataError`` listing every problem."""
+    path = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            root, problems = compose_file(path)
+            raise DataError(problems) from exc
+    root, problems = compose_file(path, text)
+    reader = Reader(path, problems)
+    if root is None:
+        raise DataError(problems)
+    pairs = read_pairs(root, reader, "", "catalogue")
+    if pairs is INVALID or not isinstance(pairs, list):
+        reader.raise_if_errors()
+        raise DataError(reader.problems)  # pragma: no cover
+    by_key = {k: (kn, vn) for k, kn, vn in pairs}
+    for key, key_node, _ in pairs:
+        if key not in ("defaults", "measures"):
+            reader.error(key_node, f"unknown top-level key {key!r}", key, allowed="defaults, measures")
+    margins: dict[str, float] = {}
+    if "defaults" in by_key:
+        defaults = DEFAULTS.read(by_key["defaults"][1], reader, "defaults")
+        if defaults is not INVALID:
+            margins = dict(defaults.get("margins", {}))
+    if "measures" not in by_key:
+        reader.error(root, "missing 'measures' list", "measures")
+        reader.raise_if_errors()
+    measures_node = by_key["measures"][1]
+    spec = measure_spec(ConditionSpec(margins=margins))
+    if not isinstance(measures_node, SequenceNode) or not measures_node.value:
+        reader.error(measures_node, "'measures' must be a non-empty list of measures", "measures")
+        reader.raise_if_errors()
+    read: list[tuple[dict[str, Any], Node, str]] = []
+    for index, node in enumerate(measures_node.value):
+        path = f"measures[{index}]"
+        item = spec.read(node, reader, path)
+        if item is not INVALID:
+            read.append((item, node, path))
+    measures = _build_measures(read, reader)
+    reader.raise_if_errors()
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return Catalogue(tuple(measures), margins, path, version)
+
+
+def _build_measures(read: list[tuple[dict[str, Any], Node, str]], reader: Reader) -> list[Measure]:
+    measures: list[Measure] = []
+    located: dict[str, tuple[Node, str]] = {}
+    for item, node, path in read:
+        if item["id"] in located:
+            first = located[item["id"]][0].start_mark.line + 1
+            reader.error(node_at(node, "id"), f"duplicate measure id {item['id']!r} (first at line {first})",
+                         join_path(path, "id"))
+            continue
+        located[item["id"]] = (node, path)
+        measures.append(_to_measure(item, node.start_mark.line + 1))
+    ids = set(located)
+    for measure in measures:
+        node, path = located[measure.id]
+        for position, gateway in enumerate(measure.requires):
+            where = join_path(path, f"requires[{position}]")
+            if gateway not in ids:
+                reader.error(node_at(node, "requires", position), f"requires unknown measure {gateway!r}",
+                             where, hint="list the gateway measure in the catalogue")
+            elif gateway == measure.id:
+                reader.error(node_at(node, "requires", position), "a measure cannot require itself", where)
+        for used in sorted(_used_measure_values(measure.eligibility) - ids):
+            reader.error(node_at(node, "eligibility"), f"used_measures names unknown measure {used!r}",
+                         join_path(path, "eligibility"), allowed="ids of measures in this catalogue")
+    _check_gateway_cycles(measures, located, reader)
+    return measures
+
+
+def _used_measure_values(condition: Condition | None) -> set[str]:
+    from rules.conditions import All, Any_, Leaf, Not
+
+    if condition is None:
+        return set()
+    if isinstance(condition, Leaf):
+        return set(condition.value) if condition.field == "used_measures" else set()
+    if isinstance(condition, Not):
+        return _used_measure_values(condition.child)
+    assert isinstance(condition, (All, Any_))
+    out: set[str] = set()
+    for child in condition.children:
+        out |= _used_measure_values(child)
+    return out
+
+
+def _check_gateway_cycles(measures: list[Measure], located: dict[str, tuple[Node, str]], reader: Reader) -> None:
+    graph = {m.id: [g for g in m.requires if g in located and g != m.id] for m in measures}
+    state: dict[str, int] = {}  # 1 = on the current trail, 2 = done
+
+    def visit(node_id: str, trail: list[str]) -> None:
+        state[node_id] = 1
+        for nxt in graph[node_id]:
+            if state.get(nxt) == 1:
+                cycle = " → ".join([*trail[trail.index(nxt):], nxt])
+                node, path = located[node_id]
+                reader.error(node_at(node, "requires"), f"gateways form a cycle: {cycle}", join_path(path, "requires"))
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node_id] = 2
+
+    for measure in measures:
+        if measure.id not in state:
+            visit(measure.id, [measure.id])
+
+
+def _to_measure(item: dict[str, Any], line: int) -> Measure:
+    amount = Amount(**item["amount"]) if "amount" in item else None
+    eligibility = item.get("eligibility")
+    return Measure(
+        id=item["id"],
+        title=item["title"],
+        operator=item["operator"],
+        level=item["level"],
+        kind=item["kind"],
+        serves_needs=frozenset(item["serves_needs"]),
+        summary=" ".join(item["summary"].split()),
+        window=Window(**item["window"]),
+        how_to_apply=item["how_to_apply"],
+        apply_via=item["apply_via"],
+        source_url=item["source_url"],
+        last_verified=item["last_verified"],
+        provenance=item["provenance"],
+        line=line,
+        amount=amount,
+        eligibility=eligibility,
+        conditions_text=tuple(item.get("conditions_text", ())),
+        requires=tuple(item.get("requires", ())),
+        status_field=item.get("status_field"),
+        clusters=frozenset(item.get("clusters", ())),
+        documents=tuple(item.get("documents", ())),
+        legal_basis=item.get("legal_basis", ""),
+        provenance_note=item.get("provenance_note", ""),
+        keywords=tuple(item.get("keywords", ())),
+        synonyms=tuple(item.get("synonyms", ())),
+        evaluate=compile_condition(eligibility) if eligibility is not None else (lambda profile: Status.PASS),
+    )
