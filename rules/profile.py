@@ -240,8 +240,13 @@ def sme_category(applicant_type: str | None, headcount: int | None, income_mln: 
 
 
 def derive(profile: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the profile with derived fields filled in (answers are never overwritten)."""
-    out = dict(profile)
+    """Return the profile ready for evaluation: unknowns dropped, sets as frozensets, derived
+    fields filled in (a value given directly, e.g. the registry's category, is never overwritten)."""
+    out = {k: v for k, v in profile.items() if v is not None}
+    for name, value in out.items():
+        spec = FIELDS.get(name)
+        if spec is not None and spec.type is FieldType.SET and not isinstance(value, frozenset):
+            out[name] = frozenset(value)
     if out.get("sme_category") is None:
         out["sme_category"] = sme_category(
             out.get("applicant_type"), out.get("headcount"), out.get("income_mln")

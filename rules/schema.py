@@ -375,7 +375,7 @@ def read_pairs(node: Node, reader: Reader, path: str, name: str) -> list[tuple[s
     if not isinstance(node, MappingNode):
         return reader.error(node, f"expected a {name} (key: value), found {describe(node)}", path)
     seen: dict[str, Node] = {}
-    out = []
+    out: list[tuple[str, Node, Node]] = []
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
             reader.error(key_node, "a key must be plain text", path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,7 +65,7 @@ class DocumentHandler(Protocol[T_co]):
 
     def end(self, name: str) -> None: ...
 
-    def take(self) -> list[T_co]: ...  # type: ignore[misc]
+    def take(self) -> Sequence[T_co]: ...
 
 
 class ReleaseReader(Generic[T]):

@@ -1,0 +1,271 @@
+"""Verdicts per DESIGN 3.3 (a contract): eligible / possible / ineligible, gateways, ranking, traces.
+
+* eligible   – every machine condition passes and every required gateway is held;
+* possible   – nothing fails, but something is unknown or misses a limit only within its margin,
+               or a gateway is not held yet but is itself eligible or possible (the path is shown);
+* ineligible – a condition fails outside its margin, or a required gateway is ineligible.
+
+The application window never changes a verdict; it ranks and it is shown. ``verdicts`` is the hot
+path (compiled conditions, no trace); ``explain`` builds the trace for the one measure shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from rules.catalogue import Catalogue, Measure
+from rules.conditions import Status, TraceNode, trace_condition
+from rules.profile import derive
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"
+    POSSIBLE = "possible"
+    INELIGIBLE = "ineligible"
+
+
+VERDICT_LABELS = {
+    Verdict.ELIGIBLE: "Подходит",
+    Verdict.POSSIBLE: "Возможно",
+    Verdict.INELIGIBLE: "Не подходит",
+}
+_RANK = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLE: 1, Verdict.INELIGIBLE: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayStep:
+    """A gateway the measure requires and the applicant does not hold yet."""
+
+    measure: Measure
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureResult:
+    measure: Measure
+    verdict: Verdict
+    conditions: Status  # the measure's own conditions, before gateways
+    path: tuple[GatewayStep, ...] = ()  # gateways to obtain first, in order
+    already_used: bool = False
+    need_fit: int = 0
+    window_open: bool = True
+
+
+def prepare(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile as the engine reads it (derived fields, sets); see ``rules.profile.derive``."""
+    return derive(profile)
+
+
+def holds(measure: Measure, profile: Mapping[str, Any]) -> bool:
+    """True if the applicant already holds a gateway status (answered yes, or listed as received)."""
+    if measure.status_field and profile.get(measure.status_field) is True:
+        return True
+    return measure.id in profile.get("used_measures", ())
+
+
+class _Evaluation:
+    """Verdicts for one profile, each measure computed once (gateways are shared)."""
+
+    def __init__(self, catalogue: Catalogue, profile: Mapping[str, Any]) -> None:
+        self.catalogue = catalogue
+        self.profile = profile
+        self.memo: dict[str, tuple[Verdict, Status]] = {}
+
+    def verdict(self, measure: Measure) -> tuple[Verdict, Status]:
+        cached = self.memo.get(measure.id)
+        if cached is not None:
+            return cached
+        own = measure.evaluate(self.profile)
+        result: tuple[Verdict, Status]
+        if own is Status.FAIL:
+            result = (Verdict.INELIGIBLE, own)
+        else:
+            verdict = Verdict.ELIGIBLE if own is Status.PASS else Verdict.POSSIBLE
+            for gateway_id in measure.requires:
+                gateway = self.catalogue.by_id[gateway_id]
+                if holds(gateway, self.profile):
+                    continue
+                gateway_verdict = self.verdict(gateway)[0]
+                if gateway_verdict is Verdict.INELIGIBLE:
+                    verdict = Verdict.INELIGIBLE
+                    break
+                verdict = Verdict.POSSIBLE
+            result = (verdict, own)
+        self.memo[measure.id] = result
+        return result
+
+    def path(self, measure: Measure) -> tuple[GatewayStep, ...]:
+        steps: list[GatewayStep] = []
+        for gateway_id in measure.requires:
+            gateway = self.catalogue.by_id[gateway_id]
+            if not holds(gateway, self.profile):
+                steps.extend(s for s in self.path(gateway) if s not in steps)
+                steps.append(GatewayStep(gateway, self.verdict(gateway)[0]))
+        return tuple(steps)
+
+
+def verdicts(catalogue: Catalogue, profile: Mapping[str, Any]) -> dict[str, Verdict]:
+    """Verdict for every measure — the cheap call (no traces, no ranking)."""
+    evaluation = _Evaluation(catalogue, prepare(profile))
+    return {m.id: evaluation.verdict(m)[0] for m in catalogue.measures}
+
+
+def match(catalogue: Catalogue, profile: Mapping[str, Any], today: dt.date | None = None) -> list[MeasureResult]:
+    """All measures, best first: eligible, then possible, then ineligible; within each, fit to
+    ``needs``, then an open window, then the larger amount. Measures already received go last
+    in their group and are marked, so they are shown as such rather than offered as new."""
+    today = today or dt.date.today()
+    prepared = prepare(profile)
+    evaluation = _Evaluation(catalogue, prepared)
+    needs = prepared.get("needs", frozenset())
+    used = prepared.get("used_measures", frozenset())
+    results = []
+    for measure in catalogue.measures:
+        verdict, own = evaluation.verdict(measure)
+        results.append(
+            MeasureResult(
+                measure=measure,
+                verdict=verdict,
+                conditions=own,
+                path=evaluation.path(measure) if measure.requires and verdict is not Verdict.INELIGIBLE else (),
+                already_used=measure.id in used,
+                need_fit=len(measure.serves_needs & needs),
+                window_open=measure.window.is_open(today),
+            )
+        )
+    results.sort(key=_rank_key)
+    return results
+
+
+def _rank_key(result: MeasureResult) -> tuple[int, bool, int, bool, float, str]:
+    amount = result.measure.amount
+    biggest = amount.max_rub if amount and amount.max_rub else 0.0
+    return (
+        _RANK[result.verdict],
+        result.already_used,
+        -result.need_fit,
+        not result.window_open,
+        -biggest,
+        result.measure.title,
+    )
+
+
+# --- explanations -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TraceLine:
+    """One line of the card's criteria list: ✓ / ✗ / ? / ≈ with expected and actual values."""
+
+    depth: int
+    text: str
+    actual: str
+    status: Status
+    field: str = ""
+    group: bool = False  # a heading such as «одно из:»
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    result: MeasureResult
+    lines: tuple[TraceLine, ...]
+    deciding: TraceLine | None
+    deciding_gateway: GatewayStep | None
+    trace: TraceNode | None
+
+
+def explain(catalogue: Catalogue, measure_id: str, profile: Mapping[str, Any],
+            today: dt.date | None = None) -> Explanation:
+    """The full trace of one measure and the condition or gateway that decided its verdict."""
+    today = today or dt.date.today()
+    prepared = prepare(profile)
+    measure = catalogue.by_id[measure_id]
+    evaluation = _Evaluation(catalogue, prepared)
+    verdict, own = evaluation.verdict(measure)
+    needs = prepared.get("needs", frozenset())
+    result = MeasureResult(
+        measure=measure,
+        verdict=verdict,
+        conditions=own,
+        path=evaluation.path(measure) if verdict is not Verdict.INELIGIBLE or own is not Status.FAIL else (),
+        already_used=measure.id in prepared.get("used_measures", frozenset()),
+        need_fit=len(measure.serves_needs & needs),
+        window_open=measure.window.is_open(today),
+    )
+    trace = trace_condition(measure.eligibility, prepared) if measure.eligibility else None
+    lines = tuple(_flatten(trace, 0)) if trace else ()
+    deciding_node = _deciding(trace) if trace and trace.status is not Status.PASS else None
+    deciding = next((line for line in lines if deciding_node and line.field == _field(deciding_node)
+                     and line.text == deciding_node.expected), None)
+    deciding_gateway = None
+    if own is not Status.FAIL and verdict is not Verdict.ELIGIBLE:
+        blocked = [s for s in result.path if s.verdict is Verdict.INELIGIBLE]
+        if blocked:
+            deciding_gateway = blocked[0]
+        elif own is Status.PASS and result.path:
+            deciding_gateway = result.path[0]
+    return Explanation(result, lines, deciding, deciding_gateway, trace)
+
+
+def _field(node: TraceNode) -> str:
+    return node.leaf.field if node.leaf else ""
+
+
+def _flatten(node: TraceNode, depth: int) -> list[TraceLine]:
+    if node.leaf is not None:
+        return [TraceLine(depth, node.expected, node.actual, node.status, node.leaf.field)]
+    if node.combinator == "all":
+        out: list[TraceLine] = []
+        for child in node.children:
+            out.extend(_flatten(child, depth))
+        return out
+    heading = "одно из условий:" if node.combinator == "any" else "не должно выполняться:"
+    out = [TraceLine(depth, heading, "", node.status, group=True)]
+    for child in node.children:
+        out.extend(_flatten(child, depth + 1))
+    return out
+
+
+def _deciding(node: TraceNode) -> TraceNode | None:
+    """The first leaf that settles a non-passing result: a hard fail, else an unknown or near miss."""
+    if node.leaf is not None:
+        return node
+    if node.combinator == "not":
+        return _deciding(node.children[0])
+    wanted = node.status
+    for child in node.children:
+        if child.status is wanted:
+            return _deciding(child)
+    for child in node.children:
+        if child.status is not Status.PASS:
+            return _deciding(child)
+    return None  # pragma: no cover - a non-passing node has a non-passing child
+
+
+def trace_json(explanation: Explanation) -> list[dict[str, Any]]:
+    """The trace as `navigator match --json` prints it (DESIGN 5)."""
+    names = {Status.PASS: "pass", Status.FAIL: "fail", Status.UNKNOWN: "unknown", Status.NEAR: "fail"}
+    out: list[dict[str, Any]] = []
+    if explanation.trace is not None:
+        for leaf in explanation.trace.leaves():
+            assert leaf.leaf is not None
+            item: dict[str, Any] = {
+                "field": leaf.leaf.field,
+                "expected": leaf.expected,
+                "actual": leaf.actual,
+                "result": names[leaf.status],
+            }
+            if leaf.status is Status.NEAR:
+                item["within_margin"] = True
+            if explanation.deciding is not None and explanation.deciding.text == leaf.expected \
+                    and explanation.deciding.field == leaf.leaf.field:
+                item["deciding"] = True
+            out.append(item)
+    for step in explanation.result.path:
+        out.append({"requires": step.measure.id, "expected": f"сначала — {step.measure.title}",
+                    "actual": "не получено", "result": "fail" if step.verdict is Verdict.INELIGIBLE else "unknown"})
+    return out

@@ -1,0 +1,94 @@
+"""Reducing a word to a search term: lemmas (pymorphy3) or stems (Snowball), cached per token.
+
+Both reduce inflected forms to one term («станков», «станки» → «станок» / «станк»). Which one the
+search uses was decided by the labelled evaluation (``navigator eval-search --morphology``): see
+``DEFAULT_MORPHOLOGY``. Either way every distinct token is analysed once per process; a query
+then costs a dictionary lookup per word.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Protocol
+
+from rules.search.normalise import tokens
+
+
+class Morphology(Protocol):
+    name: str
+
+    def term(self, token: str) -> str:
+        """The search term for one lower-cased token."""
+        ...
+
+
+_ANALYZER: Any = None
+_ANALYZER_LOCK = threading.Lock()
+
+
+def _analyzer() -> Any:
+    """The pymorphy3 analyser, loaded once per process (about half a second, ~15 MB)."""
+    global _ANALYZER
+    if _ANALYZER is None:
+        with _ANALYZER_LOCK:
+            if _ANALYZER is None:
+                import pymorphy3
+
+                _ANALYZER = pymorphy3.MorphAnalyzer()
+    return _ANALYZER
+
+
+class Lemmatizer:
+    """Dictionary lemmas: the normal form of the most probable parse of the word."""
+
+    name = "lemmas"
+
+    def __init__(self) -> None:
+        self._analyzer = _analyzer()
+        self._cache: dict[str, str] = {}
+
+    def term(self, token: str) -> str:
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        if token.isdigit() or len(token) < 2 or not token.isalpha():
+            lemma = token
+        else:
+            lemma = str(self._analyzer.parse(token)[0].normal_form).replace("ё", "е")
+        self._cache[token] = lemma
+        return lemma
+
+
+class Stemmer:
+    """Snowball (Porter) stems: cheaper, no dictionary, but cruder with short and rare words."""
+
+    name = "stems"
+
+    def __init__(self) -> None:
+        import snowballstemmer
+
+        self._stemmer = snowballstemmer.stemmer("russian")
+        self._cache: dict[str, str] = {}
+
+    def term(self, token: str) -> str:
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        stem = token if token.isdigit() or len(token) < 4 else str(self._stemmer.stemWord(token))
+        self._cache[token] = stem
+        return stem
+
+
+def terms(text: str, morphology: Morphology) -> list[str]:
+    """All terms of ``text`` in order, stop words included (phrases need them)."""
+    return [morphology.term(t) for t in tokens(text)]
+
+
+_SHARED: dict[str, Morphology] = {}
+
+
+def shared(name: str = "lemmas") -> Morphology:
+    """One morphology per kind per process, so its token cache is shared by every index."""
+    if name not in _SHARED:
+        _SHARED[name] = Lemmatizer() if name == "lemmas" else Stemmer()
+    return _SHARED[name]
