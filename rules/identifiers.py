@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import mul
 
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -61,7 +62,8 @@ class IdentifierCheck:
 
 
 def _checksum(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
+    # map/mul keep the loop in C: the bulk import checks millions of ИНН.
+    return sum(map(mul, map(int, digits), weights)) % 11 % 10
 
 
 def inn_check_digits(first_digits: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
+from xml.etree.ElementTree import Element
 
 from rules.identifiers import check_inn
 from rules.registry.records import HeadcountRecord, IncomeRecord
@@ -26,34 +27,26 @@ class _OpenDataHandler(Generic[R]):
 
     def __init__(self, stats: StreamStats) -> None:
         self._stats = stats
-        self._doc: dict[str, str] | None = None
-        self._inn: str | None = None
-        self._payload: dict[str, str] | None = None
         self._records: list[R] = []
 
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == "Документ":
-            self._doc, self._inn, self._payload = attrs, None, None
-        elif self._doc is None:
-            if name == "Файл":
-                self._stats.form_versions.add(attrs.get("ВерсФорм", "?"))
-                self._stats.info_types.add(attrs.get("ТипИнф", "?"))
-        elif name == "СведНП":
-            self._inn = attrs.get("ИННЮЛ")
-        elif name == self.payload_element:
-            self._payload = attrs
+    def on_file(self, attrs: dict[str, str]) -> None:
+        self._stats.form_versions.add(attrs.get("ВерсФорм", "?"))
+        self._stats.info_types.add(attrs.get("ТипИнф", "?"))
 
-    def end(self, name: str) -> None:
-        if name != "Документ" or self._doc is None:
-            return
+    def on_document(self, document: Element) -> None:
         stats = self._stats
         stats.docs_seen += 1
-        inn, payload, doc = self._inn, self._payload, self._doc
-        self._doc = None
-        if inn is None or len(inn) != 10 or not check_inn(inn).valid or payload is None:
+        inn: str | None = None
+        payload: dict[str, str] | None = None
+        for child in document:
+            if child.tag == "СведНП":
+                inn = child.get("ИННЮЛ")
+            elif child.tag == self.payload_element:
+                payload = child.attrib
+        if inn is None or payload is None or not check_inn(inn).valid or len(inn) != 10:
             stats.docs_malformed += 1
             return
-        as_of = parse_date(doc.get("ДатаСост"))
+        as_of = parse_date(document.get("ДатаСост"))
         stats.see_state_date(as_of)
         stats.docs_kept += 1
         self._records.append(self._make(inn, payload, as_of))

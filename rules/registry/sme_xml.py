@@ -17,140 +17,116 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
-from rules.identifiers import check_inn
+from rules.identifiers import inn_check_digits
 from rules.registry.records import SUBJECT_LEGAL_ENTITY, SUBJECT_SOLE_PROPRIETOR, SmeRecord
 from rules.registry.stream import ReleaseReader, StreamStats, parse_date, parse_int
 
 INFO_TYPE = "РЕЕСТРМСП"
 KNOWN_FORM_VERSIONS = frozenset({"4.01", "4.02", "4.03", "4.04", "4.05", "4.06"})
-_LOCALITY_ELEMENTS = ("Регион", "Район", "Город", "НаселПункт")
+_LOCALITY = frozenset({"Регион", "Район", "Город", "НаселПункт"})
 _FLAG = {"1": True, "2": False}
 
 
 class SmeDocumentHandler:
-    """Collects the parts of one ``Документ`` as expat walks it, emits a record at its end."""
-
-    __slots__ = (
-        "_doc",
-        "_extra",
-        "_headcount_element",
-        "_innovative",
-        "_ip",
-        "_locality",
-        "_okved",
-        "_org",
-        "_records",
-        "_region",
-        "_region_filter",
-        "_stats",
-    )
+    """Turns each finished ``Документ`` element into a record (or counts why it cannot)."""
 
     def __init__(self, stats: StreamStats, region: str | None = None) -> None:
         self._stats = stats
         self._region_filter = region
         self._records: list[SmeRecord] = []
-        self._doc: dict[str, str] | None = None
-        self._reset()
 
-    def _reset(self) -> None:
-        self._org: dict[str, str] | None = None
-        self._ip: dict[str, str] | None = None
-        self._region: str | None = None
-        self._locality: list[str] = []
-        self._okved: dict[str, str] | None = None
-        self._extra: list[str] = []
-        self._innovative: bool | None = None
-        self._headcount_element: str | None = None
+    def on_file(self, attrs: dict[str, str]) -> None:
+        self._stats.form_versions.add(attrs.get("ВерсФорм", "?"))
+        self._stats.info_types.add(attrs.get("ТипИнф", "?"))
 
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == "Документ":
-            self._doc = attrs
-            self._reset()
-        elif self._doc is None:
-            if name == "Файл":
-                self._stats.form_versions.add(attrs.get("ВерсФорм", "?"))
-                self._stats.info_types.add(attrs.get("ТипИнф", "?"))
-        elif name == "ОргВклМСП":
-            self._org = attrs
-        elif name == "ИПВклМСП":
-            self._ip = attrs
-        elif name == "СведМН":
-            self._region = attrs.get("КодРегион")
-        elif name in _LOCALITY_ELEMENTS:
-            place = " ".join(v for v in (attrs.get("Тип"), attrs.get("Наим")) if v)
-            if place:
-                self._locality.append(place)
-        elif name == "СвОКВЭДОсн":
-            self._okved = attrs
-        elif name == "СвОКВЭДДоп":
-            code = attrs.get("КодОКВЭД")
-            if code:
-                self._extra.append(code)
-        elif name == "СвПрод":
-            if attrs.get("ПрОтнПрод") == "1":
-                self._innovative = True
-        elif name == "ССЧР":
-            self._headcount_element = attrs.get("ВеличССЧР")
-
-    def end(self, name: str) -> None:
-        if name != "Документ" or self._doc is None:
-            return
+    def on_document(self, document: Element) -> None:
         stats = self._stats
         stats.docs_seen += 1
-        record = self._record(self._doc)
-        self._doc = None
-        if record is None:
+        party: dict[str, str] | None = None
+        is_org = False
+        region: str | None = None
+        place: Element | None = None
+        okved: Element | None = None
+        innovative: bool | None = None
+        headcount_element: str | None = None
+        for child in document:
+            tag = child.tag
+            if tag == "ОргВклМСП":
+                party, is_org = child.attrib, True
+            elif tag == "ИПВклМСП":
+                party = child.attrib  # the ФИОИП child is never read
+            elif tag == "СведМН":
+                region, place = child.get("КодРегион"), child
+            elif tag == "СвОКВЭД":
+                okved = child
+            elif tag == "СвПрод":
+                if child.get("ПрОтнПрод") == "1":
+                    innovative = True
+            elif tag == "ССЧР":
+                headcount_element = child.get("ВеличССЧР")
+        if party is None or region is None or len(region) != 2 or not region.isdigit():
             stats.docs_malformed += 1
             return
-        stats.see_state_date(record.state_date)
-        if self._region_filter is not None and record.region_code != self._region_filter:
-            stats.docs_filtered_out += 1
+        attrs = document.attrib
+        state_date = parse_date(attrs.get("ДатаСост"))
+        stats.see_state_date(state_date)
+        if self._region_filter is not None and region != self._region_filter:
+            stats.docs_filtered_out += 1  # not checked further: it will not be stored
             return
+        inn = party.get("ИННЮЛ" if is_org else "ИННФЛ", "")
+        if not _inn_ok(inn, 10 if is_org else 12):
+            stats.docs_malformed += 1
+            return
+        okved_main = okved_version = None
+        extra: list[str] = []
+        if okved is not None:
+            for line in okved:
+                if line.tag == "СвОКВЭДОсн":
+                    okved_main, okved_version = line.get("КодОКВЭД"), line.get("ВерсОКВЭД")
+                elif line.tag == "СвОКВЭДДоп" and (code := line.get("КодОКВЭД")):
+                    extra.append(code)
+        locality = None
+        if place is not None and len(place):
+            locality = ", ".join(
+                " ".join(v for v in (p.get("Тип"), p.get("Наим")) if v) for p in place if p.tag in _LOCALITY
+            )
+        kind = parse_int(attrs.get("ВидСубМСП"))
+        headcount = attrs.get("ССЧР")
         stats.docs_kept += 1
-        self._records.append(record)
-
-    def _record(self, doc: dict[str, str]) -> SmeRecord | None:
-        if self._org is not None:
-            party, inn_key, ogrn_key, inn_len = self._org, "ИННЮЛ", "ОГРН", 10
-        elif self._ip is not None:
-            party, inn_key, ogrn_key, inn_len = self._ip, "ИННФЛ", "ОГРНИП", 12
-        else:
-            return None
-        inn = party.get(inn_key, "")
-        region = self._region
-        if len(inn) != inn_len or not check_inn(inn).valid:
-            return None
-        if region is None or len(region) != 2 or not region.isdigit():
-            return None
-        kind = parse_int(doc.get("ВидСубМСП"))
-        if kind is None:
-            kind = SUBJECT_LEGAL_ENTITY if self._org is not None else SUBJECT_SOLE_PROPRIETOR
-        okved = self._okved or {}
-        headcount = doc.get("ССЧР")
-        return SmeRecord(
-            inn=inn,
-            ogrn=party.get(ogrn_key) or None,
-            subject_kind=kind,
-            name=party.get("НаимОрг") or None if self._org is not None else None,
-            short_name=party.get("НаимОргСокр") or None if self._org is not None else None,
-            sme_category=parse_int(doc.get("КатСубМСП")),
-            okved_main=okved.get("КодОКВЭД") or None,
-            okved_version=okved.get("ВерсОКВЭД") or None,
-            okved_extra=tuple(self._extra),
-            region_code=region,
-            locality=", ".join(self._locality) or None,
-            included_at=parse_date(doc.get("ДатаВклМСП")),
-            is_new=_FLAG.get(doc.get("ПризНовМСП", "")),
-            is_social=_FLAG.get(doc.get("СведСоцПред", "")),
-            has_innovative_product=self._innovative,
-            headcount=parse_int(headcount if headcount is not None else self._headcount_element),
-            state_date=parse_date(doc.get("ДатаСост")),
+        self._records.append(
+            SmeRecord(
+                inn=inn,
+                ogrn=party.get("ОГРН" if is_org else "ОГРНИП") or None,
+                subject_kind=kind or (SUBJECT_LEGAL_ENTITY if is_org else SUBJECT_SOLE_PROPRIETOR),
+                name=(party.get("НаимОрг") or None) if is_org else None,
+                short_name=(party.get("НаимОргСокр") or None) if is_org else None,
+                sme_category=parse_int(attrs.get("КатСубМСП")),
+                okved_main=okved_main or None,
+                okved_version=okved_version or None,
+                okved_extra=tuple(extra),
+                region_code=region,
+                locality=locality or None,
+                included_at=parse_date(attrs.get("ДатаВклМСП")),
+                is_new=_FLAG.get(attrs.get("ПризНовМСП", "")),
+                is_social=_FLAG.get(attrs.get("СведСоцПред", "")),
+                has_innovative_product=innovative,
+                headcount=parse_int(headcount if headcount is not None else headcount_element),
+                state_date=state_date,
+            )
         )
 
     def take(self) -> list[SmeRecord]:
         records, self._records = self._records, []
         return records
+
+
+def _inn_ok(inn: str, length: int) -> bool:
+    """The fast path of ``check_inn`` for clean registry values (no separators to strip)."""
+    if len(inn) != length or not (inn.isascii() and inn.isdigit()):
+        return False
+    return inn_check_digits(inn[: length - (1 if length == 10 else 2)]) == inn[-(1 if length == 10 else 2) :]
 
 
 def sme_reader(

@@ -1,8 +1,10 @@
 """Streaming a ФНС open-data ZIP: member by member, chunk by chunk, into an expat parser.
 
 Decisions:
-- Constant memory whatever the release size: a member is never read whole, the parser keeps
-  no tree, and records leave as soon as their closing tag is seen.
+- Constant memory whatever the release size: a member is never read whole, and each
+  ``Документ`` is dropped from the tree as soon as its closing tag has been turned into a
+  record (the C parser of ``xml.etree`` does the tokenising; Python sees one element per
+  record, which keeps the import close to the speed of a bare parse).
 - Lenient: a member that is not well-formed XML, or whose bytes are corrupt in the ZIP,
   is counted as failed and the import goes on. The records it yielded before the fault are
   kept (they were complete). Members that are not ``*.xml`` are counted as skipped.
@@ -20,8 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
-from xml.parsers import expat
+from typing import Generic, Protocol, TypeVar, cast
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 CHUNK_BYTES = 256 * 1024
 MAX_FAILURES_KEPT = 20
@@ -58,12 +60,15 @@ class StreamStats:
             self.state_date = value
 
 
+DOCUMENT = "Документ"
+
+
 class DocumentHandler(Protocol[T_co]):
-    """Turns expat events of one XML file into records; ``take()`` hands over those finished."""
+    """Turns the elements of one XML file into records; ``take()`` hands over those finished."""
 
-    def start(self, name: str, attrs: dict[str, str]) -> None: ...
+    def on_file(self, attrs: dict[str, str]) -> None: ...
 
-    def end(self, name: str) -> None: ...
+    def on_document(self, document: Element) -> None: ...
 
     def take(self) -> Sequence[T_co]: ...
 
@@ -97,21 +102,22 @@ class ReleaseReader(Generic[T]):
     def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[T]:
         stats = self.stats
         handler = self._factory(stats)
-        parser = expat.ParserCreate()
-        parser.StartElementHandler = handler.start
-        parser.EndElementHandler = handler.end
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+        root: list[Element] = []
         done_before = stats.bytes_done
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(CHUNK_BYTES):
-                    parser.Parse(chunk, False)
+                    parser.feed(chunk)
+                    _dispatch(parser, handler, root)
                     stats.bytes_done += len(chunk)
                     yield from handler.take()
                     if self._on_progress is not None:
                         self._on_progress(stats)
-                parser.Parse(b"", True)
+                parser.close()
+                _dispatch(parser, handler, root)
                 yield from handler.take()
-        except expat.ExpatError as exc:
+        except ParseError as exc:
             yield from handler.take()
             stats.fail(info.filename, f"XML: {exc}")
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
@@ -120,6 +126,20 @@ class ReleaseReader(Generic[T]):
         finally:
             # A failed member still counts as read in full, so the ETA stays honest.
             stats.bytes_done = done_before + info.file_size
+
+
+def _dispatch(parser: XMLPullParser[Element], handler: DocumentHandler[object], root: list[Element]) -> None:
+    """Hand each finished ``Документ`` to the handler, then cut it (and its siblings) off the root."""
+    for pair in parser.read_events():
+        event, item = cast(tuple[str, Element], pair)  # "start"/"end" events carry an element
+        element = item
+        if event == "end":
+            if element.tag == DOCUMENT:
+                handler.on_document(element)
+                root[0].clear()  # drops every finished Документ; open ones live on in the parser
+        elif not root:
+            root.append(element)
+            handler.on_file(dict(element.attrib))
 
 
 def parse_date(text: str | None, _cache: dict[str, date | None] = {}) -> date | None:  # noqa: B006

@@ -1,0 +1,45 @@
+"""Loading the catalogue and the questionnaire together, as one consistent, versioned bundle.
+
+The bot, the console and ``navigator check`` all go through ``load_bundle`` so they accept and
+reject exactly the same files. Problems of both files are reported together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rules.catalogue import Catalogue, load_catalogue
+from rules.engine import QuestionnaireEngine
+from rules.errors import DataError
+from rules.questionnaire import Questionnaire, load_questionnaire
+
+
+@dataclass(frozen=True)
+class Bundle:
+    catalogue: Catalogue
+    questionnaire: Questionnaire
+    engine: QuestionnaireEngine
+
+    @property
+    def version(self) -> str:
+        return f"{self.catalogue.version}-{self.questionnaire.version}"
+
+
+def load_bundle(measures_path: str | Path, questionnaire_path: str | Path) -> Bundle:
+    """Load both files; raise one ``DataError`` with every problem found in either."""
+    try:
+        catalogue = load_catalogue(measures_path)
+    except DataError as catalogue_error:
+        # Still report the questionnaire's own syntax/schema problems in the same run.
+        from rules.catalogue import Catalogue as _Catalogue
+
+        empty = _Catalogue((), {}, str(measures_path), "")
+        try:
+            load_questionnaire(questionnaire_path, empty)
+        except DataError as questionnaire_error:
+            own = [p for p in questionnaire_error.problems if "no question sets it" not in p.message]
+            raise DataError(catalogue_error.problems + own) from None
+        raise
+    questionnaire = load_questionnaire(questionnaire_path, catalogue)
+    return Bundle(catalogue, questionnaire, QuestionnaireEngine(questionnaire, catalogue))

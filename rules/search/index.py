@@ -1,0 +1,233 @@
+"""The weighted inverted index over measures and FAQ, built once per catalogue load.
+
+Scoring is BM25F: a term's frequency is summed over a document's fields with field weights
+(a word in the title says more than a word in the summary), normalised by field length,
+saturated (the tenth mention adds little) and multiplied by the term's rarity (idf). The
+per-posting contribution is computed at build time, so a query is a few dictionary walks.
+
+A document's score is divided by what a perfect document would score for the same query, so
+scores are comparable between queries (0‥1) and the confidence threshold means the same thing
+for a two-word query and a ten-word one. Query words the index has never seen — after
+morphology, typo correction and synonyms — count against the score: a question about visas
+should not look like a confident answer about grants.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from rules.catalogue import KINDS, LEVELS, Measure
+from rules.search.faq import FaqEntry
+from rules.search.morphology import Morphology, terms
+from rules.search.normalise import STOP_LEMMAS
+from rules.search.synonyms import CONCEPT_PREFIX, SynonymGroup, SynonymTable
+
+# Field weights, decided by the labelled evaluation (tuning part only).
+MEASURE_FIELDS: dict[str, float] = {
+    "title": 3.0,
+    "keywords": 2.0,
+    "synonyms": 2.0,
+    "summary": 1.0,
+    "operator": 0.7,
+    "kind": 0.7,
+    "level": 0.5,
+}
+FAQ_FIELDS: dict[str, float] = {"question": 3.0, "keywords": 2.0, "answer": 0.8}
+FIELD_B = 0.5  # length normalisation strength inside a field (0 = none, 1 = full)
+K1 = 1.2  # term-frequency saturation
+LEVEL_WORDS = {"federal": "федеральная россия", "moscow": "московская москва город"}
+CONCEPT_WEIGHT = 1.0  # a synonym concept counts as one query word
+TYPO_MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+TYPO_CUTOFF = 80.0  # rapidfuzz ratio (0‥100) a correction must reach
+UNKNOWN_WORD_IDF_SHARE = 0.6  # how much an unexplained query word weighs, as a share of max idf
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One searchable thing: a measure or an FAQ entry."""
+
+    id: str
+    kind: str  # "measure" | "faq"
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    term: str
+    weight: float
+    source: str  # "word" | "typo" | "concept" | "unknown"
+
+
+@dataclass
+class SearchIndex:
+    """Everything a query needs, immutable after ``build_index``."""
+
+    documents: tuple[Document, ...]
+    morphology: Morphology
+    synonyms: SynonymTable
+    postings: dict[str, tuple[tuple[int, float], ...]]
+    idf: dict[str, float]
+    max_idf: float
+    _by_length: dict[int, list[str]] = field(default_factory=dict)
+    _known: frozenset[str] = frozenset()
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self.postings)
+
+    def correct(self, term: str) -> tuple[str, float] | None:
+        """The closest known term for an unknown word, with its similarity (0‥1), or None."""
+        length = len(term)
+        if length < TYPO_MIN_LENGTH or not term.isalpha():
+            return None
+        candidates: list[str] = []
+        for size in range(length - 2, length + 3):
+            candidates.extend(self._by_length.get(size, ()))
+        if not candidates:
+            return None
+        cutoff = 75.0 if length == TYPO_MIN_LENGTH else TYPO_CUTOFF
+        best = process.extractOne(term, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None:
+            return None
+        return str(best[0]), float(best[1]) / 100.0
+
+    def analyse(self, query: str) -> list[QueryTerm]:
+        """Query text → weighted terms: morphology, typo correction, synonym concepts."""
+        sequence = terms(query, self.morphology)
+        weights: list[float] = [1.0] * len(sequence)
+        unknown: list[bool] = [False] * len(sequence)
+        for position, term in enumerate(sequence):
+            if term in self._known or term in STOP_LEMMAS or term.isdigit():
+                continue
+            fixed = self.correct(term)
+            if fixed is None:
+                unknown[position] = True
+                continue
+            sequence[position], similarity = fixed
+            weights[position] = similarity * similarity
+        out: dict[str, QueryTerm] = {}
+        for concept in self.synonyms.concepts(sequence):
+            out[concept] = QueryTerm(concept, CONCEPT_WEIGHT, "concept")
+        covered = self.synonyms.covered(sequence)
+        for position, term in enumerate(sequence):
+            if term in STOP_LEMMAS:
+                continue
+            if unknown[position]:
+                if position in covered:
+                    continue  # explained by a synonym concept
+                kind = "unknown"
+            else:
+                kind = "word" if weights[position] == 1.0 else "typo"
+            previous = out.get(term)
+            if previous is None or previous.weight < weights[position]:
+                out[term] = QueryTerm(term, weights[position], kind)
+        return list(out.values())
+
+    def score(self, query_terms: Sequence[QueryTerm]) -> list[tuple[int, float]]:
+        """(document index, normalised score) for every document sharing a term with the query."""
+        accumulator: dict[int, float] = {}
+        ideal = 0.0
+        for qt in query_terms:
+            plist = self.postings.get(qt.term)
+            if plist is None:
+                if qt.source == "unknown":
+                    ideal += qt.weight * self.max_idf * UNKNOWN_WORD_IDF_SHARE
+                continue
+            ideal += qt.weight * self.idf[qt.term]
+            weight = qt.weight
+            for doc, contribution in plist:
+                accumulator[doc] = accumulator.get(doc, 0.0) + weight * contribution
+        if ideal <= 0.0:
+            return []
+        return [(doc, value / ideal) for doc, value in accumulator.items()]
+
+
+def _measure_fields(measure: Measure) -> dict[str, str]:
+    return {
+        "title": measure.title,
+        "keywords": " ; ".join(measure.keywords),
+        "synonyms": " ; ".join(measure.synonyms),
+        "summary": measure.summary,
+        "operator": measure.operator,
+        "kind": KINDS.get(measure.kind, measure.kind),
+        "level": LEVEL_WORDS.get(measure.level, LEVELS.get(measure.level, "")),
+    }
+
+
+def _faq_fields(entry: FaqEntry) -> dict[str, str]:
+    return {"question": entry.question, "keywords": " ; ".join(entry.keywords), "answer": entry.answer}
+
+
+def build_index(
+    measures: Iterable[Measure],
+    faq: Iterable[FaqEntry],
+    synonyms: Sequence[SynonymGroup],
+    morphology: Morphology,
+) -> SearchIndex:
+    """Analyse every field of every document once and lay out the postings."""
+    table = SynonymTable.compile(synonyms, morphology)
+    documents: list[Document] = []
+    field_terms: list[list[tuple[str, Counter[str], int]]] = []  # per doc: (field, term counts, length)
+    for measure in measures:
+        documents.append(Document(measure.id, "measure", measure.title))
+        field_terms.append(_analyse_fields(_measure_fields(measure), table, morphology))
+    for entry in faq:
+        documents.append(Document(entry.id, "faq", entry.question))
+        field_terms.append(_analyse_fields(_faq_fields(entry), table, morphology))
+
+    weights = {**MEASURE_FIELDS, **FAQ_FIELDS}
+    lengths: dict[str, list[int]] = {}
+    for fields in field_terms:
+        for name, _, length in fields:
+            lengths.setdefault(name, []).append(length)
+    average = {name: max(1.0, sum(v) / len(v)) for name, v in lengths.items()}
+
+    weighted: dict[str, list[tuple[int, float]]] = {}
+    for doc, fields in enumerate(field_terms):
+        per_term: dict[str, float] = {}
+        for name, counts, length in fields:
+            norm = 1.0 - FIELD_B + FIELD_B * length / average[name]
+            w = weights[name] / norm
+            for term, count in counts.items():
+                per_term[term] = per_term.get(term, 0.0) + w * count
+        for term, wtf in per_term.items():
+            weighted.setdefault(term, []).append((doc, wtf))
+
+    n = len(documents)
+    idf = {term: math.log(1.0 + (n - len(plist) + 0.5) / (len(plist) + 0.5)) for term, plist in weighted.items()}
+    postings = {
+        term: tuple((doc, idf[term] * wtf / (K1 + wtf)) for doc, wtf in plist)
+        for term, plist in weighted.items()
+    }
+    known = set(postings) | set(table.phrase_terms())
+    by_length: dict[int, list[str]] = {}
+    for term in sorted(known):
+        if not term.startswith(CONCEPT_PREFIX) and term.isalpha() and term not in STOP_LEMMAS:
+            by_length.setdefault(len(term), []).append(term)
+    return SearchIndex(
+        documents=tuple(documents),
+        morphology=morphology,
+        synonyms=table,
+        postings=postings,
+        idf=idf,
+        max_idf=math.log(1.0 + (n + 0.5) / 0.5),
+        _by_length=by_length,
+        _known=frozenset(known),
+    )
+
+
+def _analyse_fields(fields: dict[str, str], table: SynonymTable, morphology: Morphology) -> list[tuple[str, Counter[str], int]]:
+    out = []
+    for name, text in fields.items():
+        if not text:
+            continue
+        sequence = terms(text, morphology)
+        counts: Counter[str] = Counter(t for t in sequence if t not in STOP_LEMMAS)
+        counts.update(table.concepts(sequence))
+        out.append((name, counts, max(1, sum(counts.values()))))
+    return out
