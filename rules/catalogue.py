@@ -290,10 +290,10 @@ def load_catalogue(path: str | Path, text: str | None = None) -> Catalogue:
         reader.raise_if_errors()
     read: list[tuple[dict[str, Any], Node, str]] = []
     for index, node in enumerate(measures_node.value):
-        path = f"measures[{index}]"
-        item = spec.read(node, reader, path)
+        where = f"measures[{index}]"
+        item = spec.read(node, reader, where)
         if item is not INVALID:
-            read.append((item, node, path))
+            read.append((item, node, where))
     measures = _build_measures(read, reader)
     reader.raise_if_errors()
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

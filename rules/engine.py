@@ -5,6 +5,11 @@ pointer). The engine asks a question only if its answer can still change some ve
 each answer it looks at every measure that is not settled yet and collects the fields whose
 conditions are still open (``undecided_fields``). A node whose field is not among them is
 skipped, unless it says ``always_ask`` or its field steers a branch of the tree.
+
+When the user has said what they need, only measures serving those needs (and their gateways)
+can make a question worth asking: ``needs`` never decides a verdict (DESIGN 3.1), but there is
+no reason to ask about patents someone who wants a leasing subsidy. Other measures keep their
+verdicts — typically «возможно» — and stay visible.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class QuestionnaireEngine:
         self.questionnaire = questionnaire
         self.catalogue = catalogue
         self._steering = questionnaire.branch_fields()
+        self._serving: dict[frozenset[str], set[str]] = {}
 
     # --- navigation ------------------------------------------------------------------
 
@@ -91,9 +97,12 @@ class QuestionnaireEngine:
     def open_fields(self, profile: Mapping[str, Any]) -> set[str]:
         """Answerable fields whose answer could still change at least one verdict."""
         out: set[str] = set()
+        needs = profile.get("needs")
         for measure in self.catalogue.measures:
             if measure.id in profile.get("used_measures", ()):
                 continue
+            if needs and not self._serves(measure.id, needs):
+                continue  # outside what the user looks for: its verdict stays as it is
             own = measure.evaluate(profile)
             if own is Status.FAIL:
                 continue
@@ -110,6 +119,21 @@ class QuestionnaireEngine:
         for name in out:
             answerable.update(f for f in fields_behind(name) if f not in profile)
         return answerable
+
+    def _serves(self, measure_id: str, needs: frozenset[str]) -> bool:
+        """A measure serves the user's needs directly, or is a gateway to one that does."""
+        cached = self._serving.get(needs)
+        if cached is None:
+            direct = {m.id for m in self.catalogue.measures if m.serves_needs & needs}
+            cached = set(direct)
+            frontier = list(direct)
+            while frontier:
+                for gateway in self.catalogue.by_id[frontier.pop()].requires:
+                    if gateway not in cached:
+                        cached.add(gateway)
+                        frontier.append(gateway)
+            self._serving[needs] = cached
+        return measure_id in cached
 
     def position(self, progress: Progress) -> tuple[int, int]:
         """(number of the current question, estimated total) for the progress line.
