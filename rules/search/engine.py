@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rules.search.index import SearchIndex
 
-CONFIDENCE_THRESHOLD = 0.30
+CONFIDENCE_THRESHOLD = 0.33
 RELEVANT_SHARE = 0.5
 CANDIDATES = 30
 ALTERNATIVES = 3

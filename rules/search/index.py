@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from rules.catalogue import KINDS, LEVELS, Measure
 from rules.search.faq import FaqEntry
 from rules.search.morphology import Morphology, terms
-from rules.search.normalise import STOP_LEMMAS
+from rules.search.normalise import STOP_LEMMAS, tokens
 from rules.search.synonyms import CONCEPT_PREFIX, SynonymGroup, SynonymTable
 
 # Field weights, decided by the labelled evaluation (tuning part only).
@@ -44,7 +44,7 @@ LEVEL_WORDS = {"federal": "федеральная россия", "moscow": "мо
 CONCEPT_WEIGHT = 1.0  # a synonym concept counts as one query word
 TYPO_MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio (0‥100) a correction must reach
-UNKNOWN_WORD_IDF_SHARE = 0.6  # how much an unexplained query word weighs, as a share of max idf
+UNKNOWN_WORD_IDF_SHARE = 0.8  # how much an unexplained query word weighs, as a share of max idf
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +98,14 @@ class SearchIndex:
 
     def analyse(self, query: str) -> list[QueryTerm]:
         """Query text → weighted terms: morphology, typo correction, synonym concepts."""
-        sequence = terms(query, self.morphology)
+        surface = tokens(query)
+        sequence = [self.morphology.term(t) for t in surface]
         weights: list[float] = [1.0] * len(sequence)
         unknown: list[bool] = [False] * len(sequence)
         for position, term in enumerate(sequence):
             if term in self._known or term in STOP_LEMMAS or term.isdigit():
                 continue
-            fixed = self.correct(term)
+            fixed = None if self.morphology.known(surface[position]) else self.correct(term)
             if fixed is None:
                 unknown[position] = True
                 continue

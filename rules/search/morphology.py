@@ -21,6 +21,10 @@ class Morphology(Protocol):
         """The search term for one lower-cased token."""
         ...
 
+    def known(self, token: str) -> bool:
+        """Whether ``token`` is a real word; real words are never "corrected" as typos."""
+        ...
+
 
 _ANALYZER: Any = None
 _ANALYZER_LOCK = threading.Lock()
@@ -46,6 +50,7 @@ class Lemmatizer:
     def __init__(self) -> None:
         self._analyzer = _analyzer()
         self._cache: dict[str, str] = {}
+        self._known: dict[str, bool] = {}
 
     def term(self, token: str) -> str:
         cached = self._cache.get(token)
@@ -57,6 +62,12 @@ class Lemmatizer:
             lemma = str(self._analyzer.parse(token)[0].normal_form).replace("ё", "е")
         self._cache[token] = lemma
         return lemma
+
+    def known(self, token: str) -> bool:
+        cached = self._known.get(token)
+        if cached is None:
+            cached = self._known[token] = bool(self._analyzer.word_is_known(token))
+        return cached
 
 
 class Stemmer:
@@ -77,6 +88,9 @@ class Stemmer:
         stem = token if token.isdigit() or len(token) < 4 else str(self._stemmer.stemWord(token))
         self._cache[token] = stem
         return stem
+
+    def known(self, token: str) -> bool:
+        return False  # no dictionary: any unknown stem may be a typo
 
 
 def terms(text: str, morphology: Morphology) -> list[str]:
