@@ -76,12 +76,41 @@ def compose_file(path: str, text: str | None = None) -> tuple[Node | None, list[
             hint = "YAML does not allow tabs for indentation; use spaces"
         else:
             hint = "check the indentation and the colons of this and the previous line"
-        return None, [Problem(path, line, col, message, hint=hint)]
+        return None, [Problem(path, line, col, message, path=guess_path(text, line), hint=hint)]
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         return None, [Problem(path, 1, 1, f"YAML error: {exc}")]
     if node is None:
         return None, [Problem(path, 1, 1, "file is empty", hint="see docs/data-format.md for the expected shape")]
     return node, []
+
+
+_KEY_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<dash>-\s+)?(?P<key>[^\s#:{}\[\],'\"-][^:#{}]*?)\s*:(\s|$)")
+
+
+def guess_path(text: str, line: int) -> str:
+    """The dotted path of the block a syntax error sits in, read from indentation alone.
+
+    After a syntax error there is no node tree, but staff still need to know *which* measure
+    and key is broken; the lines above the error tell that well enough.
+    """
+    stack: list[tuple[int, str]] = []  # (indent, path) of open keys
+    counters: dict[tuple[str, int], int] = {}
+    for raw in text.splitlines()[: max(line, 1)]:
+        found = _KEY_LINE.match(raw)
+        if not found or raw.lstrip().startswith("#"):
+            continue
+        indent = len(found["indent"].expandtabs(1))
+        key_indent = indent + (len(found["dash"]) if found["dash"] else 0)
+        while stack and stack[-1][0] >= (indent if found["dash"] else key_indent):
+            stack.pop()
+        parent = stack[-1][1] if stack else ""
+        if found["dash"]:
+            index = counters.get((parent, indent), -1) + 1
+            counters[(parent, indent)] = index
+            parent = f"{parent}[{index}]"
+            stack.append((indent, parent))
+        stack.append((key_indent, join_path(parent, found["key"].strip())))
+    return stack[-1][1] if stack else ""
 
 
 def join_path(parent: str, key: str | int) -> str:
