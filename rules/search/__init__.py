@@ -6,6 +6,7 @@ Pure domain code: no framework imports. The bot and the CLI build one ``SearchIn
 catalogue load and call ``search`` for each query.
 """
 
+from rules.search.catalogue_index import index_catalogue
 from rules.search.engine import Fit, Hit, SearchResult, search
 from rules.search.faq import FaqEntry, load_faq
 from rules.search.index import SearchIndex, build_index
@@ -23,6 +24,7 @@ __all__ = [
     "Stemmer",
     "SynonymTable",
     "build_index",
+    "index_catalogue",
     "load_faq",
     "load_synonyms",
     "search",

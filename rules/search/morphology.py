@@ -76,7 +76,10 @@ class Stemmer:
     name = "stems"
 
     def __init__(self) -> None:
-        import snowballstemmer
+        try:
+            import snowballstemmer
+        except ImportError as exc:  # a dev dependency: only the lemma/stem comparison needs it
+            raise RuntimeError("stems need the 'snowballstemmer' package: pip install -e '.[dev]'") from exc
 
         self._stemmer = snowballstemmer.stemmer("russian")
         self._cache: dict[str, str] = {}
