@@ -67,7 +67,7 @@ def holds(measure: Measure, profile: Mapping[str, Any]) -> bool:
     return measure.id in profile.get("used_measures", ())
 
 
-class _Evaluation:
+class Evaluation:
     """Verdicts for one profile, each measure computed once (gateways are shared)."""
 
     def __init__(self, catalogue: Catalogue, profile: Mapping[str, Any]) -> None:
@@ -110,7 +110,7 @@ class _Evaluation:
 
 def verdicts(catalogue: Catalogue, profile: Mapping[str, Any]) -> dict[str, Verdict]:
     """Verdict for every measure — the cheap call (no traces, no ranking)."""
-    evaluation = _Evaluation(catalogue, prepare(profile))
+    evaluation = Evaluation(catalogue, prepare(profile))
     return {m.id: evaluation.verdict(m)[0] for m in catalogue.measures}
 
 
@@ -120,7 +120,7 @@ def match(catalogue: Catalogue, profile: Mapping[str, Any], today: dt.date | Non
     in their group and are marked, so they are shown as such rather than offered as new."""
     today = today or dt.date.today()
     prepared = prepare(profile)
-    evaluation = _Evaluation(catalogue, prepared)
+    evaluation = Evaluation(catalogue, prepared)
     needs = prepared.get("needs", frozenset())
     used = prepared.get("used_measures", frozenset())
     results = []
@@ -184,7 +184,7 @@ def explain(catalogue: Catalogue, measure_id: str, profile: Mapping[str, Any],
     today = today or dt.date.today()
     prepared = prepare(profile)
     measure = catalogue.by_id[measure_id]
-    evaluation = _Evaluation(catalogue, prepared)
+    evaluation = Evaluation(catalogue, prepared)
     verdict, own = evaluation.verdict(measure)
     needs = prepared.get("needs", frozenset())
     result = MeasureResult(

@@ -21,7 +21,7 @@ from typing import Any
 
 from rules.catalogue import Catalogue
 from rules.conditions import Status, trace_condition, undecided_fields
-from rules.eligibility import holds, prepare
+from rules.eligibility import Evaluation, Verdict, holds, prepare
 from rules.errors import AnswerError
 from rules.identifiers import check_inn, reask_message
 from rules.okved import parse_okved
@@ -98,14 +98,15 @@ class QuestionnaireEngine:
         """Answerable fields whose answer could still change at least one verdict."""
         out: set[str] = set()
         needs = profile.get("needs")
+        evaluation = Evaluation(self.catalogue, profile)
         for measure in self.catalogue.measures:
             if measure.id in profile.get("used_measures", ()):
                 continue
             if needs and not self._serves(measure.id, needs):
                 continue  # outside what the user looks for: its verdict stays as it is
-            own = measure.evaluate(profile)
-            if own is Status.FAIL:
-                continue
+            verdict, own = evaluation.verdict(measure)
+            if verdict is Verdict.INELIGIBLE:
+                continue  # settled: a failed condition or an unreachable gateway
             if own is Status.UNKNOWN and measure.eligibility is not None:
                 out |= undecided_fields(trace_condition(measure.eligibility, profile))
             for gateway_id in measure.requires:
