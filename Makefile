@@ -1,0 +1,35 @@
+# One place for the commands a contributor needs. `make check` is what CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup console check lint types test bench bench-full
+
+$(BIN)/navigator: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/navigator
+
+console: setup  ## try it: the whole dialogue in the terminal, offline
+	$(BIN)/navigator console
+
+lint: setup
+	$(BIN)/ruff check .
+
+types: setup
+	$(BIN)/mypy rules db bot
+
+test: setup
+	$(BIN)/pytest -q
+
+check: lint types test  ## test it: lint, types and every test
+	$(BIN)/navigator check --quiet-warnings
+
+bench: setup  ## quick benchmarks (each prints its ratio to a baseline measured in the same run)
+	$(BIN)/python -m bench --quick
+
+bench-full: setup
+	$(BIN)/python -m bench
