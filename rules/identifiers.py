@@ -63,7 +63,8 @@ class IdentifierCheck:
 
 def _checksum(digits: str, weights: tuple[int, ...]) -> int:
     # map/mul keep the loop in C: the bulk import checks millions of ИНН.
-    return sum(map(mul, map(int, digits), weights)) % 11 % 10
+    total: int = sum(map(mul, map(int, digits), weights))
+    return total % 11 % 10
 
 
 def inn_check_digits(first_digits: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 SUBJECT_LEGAL_ENTITY = 1
 SUBJECT_SOLE_PROPRIETOR = 2
@@ -20,9 +21,12 @@ SUBJECT_SOLE_PROPRIETOR = 2
 MOSCOW_REGION = "77"
 
 
-@dataclass(frozen=True, slots=True)
-class SmeRecord:
-    """One ``Документ`` of the «Единый реестр субъектов МСП»."""
+class SmeRecord(NamedTuple):
+    """One ``Документ`` of the «Единый реестр субъектов МСП».
+
+    A named tuple, not a dataclass: the import builds millions of them, and a tuple in the
+    column order of ``registry_company`` goes to the database without being rebuilt.
+    """
 
     inn: str
     ogrn: str | None
@@ -32,7 +36,6 @@ class SmeRecord:
     sme_category: int | None  # КатСубМСП
     okved_main: str | None  # СвОКВЭДОсн/@КодОКВЭД
     okved_version: str | None  # "2014" or "2001"
-    okved_extra: tuple[str, ...]  # СвОКВЭДДоп codes
     region_code: str  # СведМН/@КодРегион
     locality: str | None  # Регион / Район / Город / НаселПункт, joined
     included_at: date | None  # ДатаВклМСП
@@ -41,10 +44,10 @@ class SmeRecord:
     has_innovative_product: bool | None  # True if any СвПрод has ПрОтнПрод=1, else unknown
     headcount: int | None  # ССЧР (attribute, or child element ССЧР/@ВеличССЧР)
     state_date: date | None  # ДатаСост
+    okved_extra: tuple[str, ...] = ()  # СвОКВЭДДоп codes
 
 
-@dataclass(frozen=True, slots=True)
-class IncomeRecord:
+class IncomeRecord(NamedTuple):
     """One row of the «revexp» set: income and expenses of a legal entity for a year, in roubles."""
 
     inn: str
@@ -53,8 +56,7 @@ class IncomeRecord:
     as_of: date | None  # ДатаСост, the end of the reporting year
 
 
-@dataclass(frozen=True, slots=True)
-class HeadcountRecord:
+class HeadcountRecord(NamedTuple):
     """One row of the «sshr2019» set: average headcount of a legal entity for a year."""
 
     inn: str
