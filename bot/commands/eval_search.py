@@ -73,10 +73,14 @@ def format_report(report: dict[str, dict[str, Scores]]) -> str:
     for name, parts in report.items():
         for part in ("tuning", "holdout", "all"):
             s = parts[part]
+            if not s.count:
+                continue
             lines.append(f"{name:32} {part:8} {s.count:4d} {s.top1:6.3f} {s.top3:6.3f} {s.mrr:6.3f}")
     ours_names = [n for n in report if not n.startswith("baseline")]
     base = next(p for n, p in report.items() if n.startswith("baseline"))
+    part = "holdout" if base["holdout"].count else "all"
+    label = "held-out" if part == "holdout" else "whole-set"
     for name in ours_names:
-        gain = report[name]["holdout"].top3 - base["holdout"].top3
-        lines.append(f"held-out top-3 gain over the baseline, {name}: {gain:+.3f}")
+        gain = report[name][part].top3 - base[part].top3
+        lines.append(f"{label} top-3 gain over the baseline, {name}: {gain:+.3f}")
     return "\n".join(lines)

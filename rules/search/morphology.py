@@ -42,6 +42,9 @@ def _analyzer() -> Any:
     return _ANALYZER
 
 
+CACHE_LIMIT = 200_000  # distinct tokens; arbitrary user text must not grow the cache forever
+
+
 class Lemmatizer:
     """Dictionary lemmas: the normal form of the most probable parse of the word."""
 
@@ -60,12 +63,16 @@ class Lemmatizer:
             lemma = token
         else:
             lemma = str(self._analyzer.parse(token)[0].normal_form).replace("ё", "е")
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
         self._cache[token] = lemma
         return lemma
 
     def known(self, token: str) -> bool:
         cached = self._known.get(token)
         if cached is None:
+            if len(self._known) >= CACHE_LIMIT:
+                self._known.clear()
             cached = self._known[token] = bool(self._analyzer.word_is_known(token))
         return cached
 
@@ -89,6 +96,8 @@ class Stemmer:
         if cached is not None:
             return cached
         stem = token if token.isdigit() or len(token) < 4 else str(self._stemmer.stemWord(token))
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
         self._cache[token] = stem
         return stem
 
