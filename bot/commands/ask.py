@@ -16,9 +16,11 @@ from typing import Any
 from bot.data_files import load_or_report
 from rules.errors import DataError
 from rules.profile_file import load_profile
-from rules.search import Hit, SearchResult, index_catalogue, search
+from rules.search import Hit, SearchResult, build_index, load_faq, load_synonyms, search
+from rules.search.catalogue_index import DEFAULT_MORPHOLOGY
 from rules.search.faq import DEFAULT_PATH as FAQ_PATH
 from rules.search.fits import profile_fits, with_reasons
+from rules.search.morphology import shared
 from rules.search.synonyms import DEFAULT_PATH as SYNONYMS_PATH
 
 VERDICT_WORDS = {"eligible": "подходит", "possible": "возможно подходит", "ineligible": "не подходит"}
@@ -43,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     catalogue = bundle.catalogue
     try:
-        index = index_catalogue(catalogue, args.faq, args.synonyms)
+        entries = load_faq(args.faq, measure_ids=catalogue.by_id.keys())
+        index = build_index(catalogue.measures, entries, load_synonyms(args.synonyms), shared(DEFAULT_MORPHOLOGY))
         profile: Mapping[str, Any] | None = load_profile(args.profile, catalogue) if args.profile else None
     except DataError as exc:
         for problem in exc.problems:
@@ -57,14 +60,8 @@ def run(args: argparse.Namespace) -> int:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(to_text(result, {e.id: e.answer for e in index_faq_answers(args.faq, catalogue.by_id.keys())}))
+        print(to_text(result, {e.id: e.answer for e in entries}))
     return 0
-
-
-def index_faq_answers(path: str, measure_ids: Any) -> tuple[Any, ...]:
-    from rules.search.faq import load_faq
-
-    return load_faq(path, measure_ids)
 
 
 def _hit_json(hit: Hit) -> dict[str, Any]:
