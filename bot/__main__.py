@@ -1,0 +1,10 @@
+"""``python -m bot`` = ``navigator run``."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.commands.run import main
+
+if __name__ == "__main__":
+    sys.exit(main())

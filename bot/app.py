@@ -1,0 +1,94 @@
+"""The composition root: one function builds the dispatcher, one the bot, one runs polling.
+
+Everything the handlers need is injected by name as workflow data: ``domain`` (catalogue,
+questionnaire, engine), ``settings``; the middlewares add ``uow``/``session`` per update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.types import BotCommand
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import errors, texts
+from bot.config import Settings
+from bot.domain import Domain
+from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.middlewares.throttle import ThrottleMiddleware, TokenBuckets
+from bot.routers import get_routers
+from db.repositories import UpdateClaimRepository
+
+log = logging.getLogger(__name__)
+CLAIM_PURGE_EVERY = 3600.0  # seconds
+
+
+def build_dispatcher(
+    domain: Domain,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    throttle: TokenBuckets | None = None,
+) -> Dispatcher:
+    """Routers in their fixed order, isolation per user, throttle, unit of work, error handler."""
+    dp = Dispatcher(
+        storage=MemoryStorage(),  # the FSM holds nothing the database does not; see bot.journey
+        events_isolation=SimpleEventIsolation(),
+        domain=domain,
+        settings=settings,
+        sessions=sessions,
+    )
+    dp.update.outer_middleware(
+        ThrottleMiddleware(throttle or TokenBuckets(settings.throttle_burst, settings.throttle_rate))
+    )
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.include_router(errors.router)
+    dp.include_routers(*get_routers())
+    return dp
+
+
+def build_bot(token: str, api_url: str | None = None, session: BaseSession | None = None) -> Bot:
+    """A bot with HTML parse mode; ``api_url`` points it at any Bot-API-compatible server."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    elif api_url:
+        session.api = TelegramAPIServer.from_base(api_url)
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+async def set_menu_commands(bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand(command=name, description=text) for name, text in texts.COMMANDS])
+
+
+async def _purge_claims(sessions: async_sessionmaker[AsyncSession]) -> None:
+    while True:
+        try:
+            async with sessions() as session:
+                purged = await UpdateClaimRepository(session).purge()
+                await session.commit()
+            log.info("purged %s old update claims", purged)
+        except Exception:
+            log.exception("purging update claims failed")
+        await asyncio.sleep(CLAIM_PURGE_EVERY)
+
+
+async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Long polling until SIGINT/SIGTERM; aiogram stops polling and finishes in-flight handlers."""
+    await set_menu_commands(bot)
+    purger = asyncio.create_task(_purge_claims(sessions))
+    try:
+        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        purger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purger

@@ -1,0 +1,87 @@
+"""Typed callback data: short ids only, always under Telegram's 64-byte limit.
+
+Questionnaire buttons carry the questionnaire version (8 hex chars) and the node's index, so a
+button from an older tree or an already answered question is recognised as stale. Card buttons
+carry the measure id. Multi-select ticks travel in the button itself as a bit mask, so ticking
+needs no database write and survives a restart.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class ConsentCb(CallbackData, prefix="c"):
+    accept: bool
+    payload: str = ""  # the deep-link payload, carried until consent (nothing stored before)
+
+
+class PolicyCb(CallbackData, prefix="pp"):
+    pass
+
+
+class AnswerCb(CallbackData, prefix="qa"):
+    v: str  # questionnaire version
+    n: int  # node index
+    o: int  # option index; for yes/no 1 = yes, 0 = no
+
+
+class ToggleCb(CallbackData, prefix="qt"):
+    v: str
+    n: int
+    m: int  # ticked options as a bit mask, before this tap
+    o: int
+
+
+class DoneCb(CallbackData, prefix="qd"):
+    v: str
+    n: int
+    m: int
+
+
+class SkipCb(CallbackData, prefix="qs"):
+    v: str
+    n: int
+
+
+class BackCb(CallbackData, prefix="qb"):
+    v: str
+    n: int
+
+
+class MenuCb(CallbackData, prefix="mn"):
+    action: str  # results | profile | restart | catalogue | edit | reset | reset_yes | cancel
+
+
+class ResultsCb(CallbackData, prefix="rs"):
+    p: int  # page
+
+
+class CardCb(CallbackData, prefix="m"):
+    id: str  # measure id
+
+
+class BackToListCb(CallbackData, prefix="bl"):
+    pass
+
+
+class AskCb(CallbackData, prefix="ask"):
+    id: str = ""  # measure id, empty for a general question
+
+
+class BrowseCb(CallbackData, prefix="br"):
+    k: str = ""  # kind ("" = all)
+    lv: str = ""  # level ("" = all)
+    p: int = -1  # page; -1 = the filter screen
+
+
+class EditCb(CallbackData, prefix="ed"):
+    v: str
+    n: int
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    confirm: bool
+
+
+MAX_PAYLOAD = 40  # bytes of deep-link payload we keep (Telegram allows 64; the button needs room)

@@ -1,0 +1,66 @@
+"""``navigator run`` / ``python -m bot``: the Telegram bot (long polling).
+
+Order matters: settings → token check → migrations (their own event loop, before ours) →
+data files (the process exits with the ``navigator check`` messages if they are invalid) →
+the bot's event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from typing import Any
+
+from bot.config import Settings
+
+NO_TOKEN = (
+    "BOT_TOKEN не задан — запустить бота нельзя. Попробуйте без Telegram: navigator console. "
+    "/ BOT_TOKEN is not set; to try the bot without Telegram run: navigator console"
+)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("run", help="запустить Telegram-бота (нужен BOT_TOKEN)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    return main()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+
+    from bot.data_files import load_or_report
+    from db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    bundle = load_or_report(settings.measures_path, settings.questionnaire_path)
+    if bundle is None:
+        return 1
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(settings, bundle))
+    return 0
+
+
+async def _serve(settings: Settings, bundle: Any) -> None:
+    from bot.app import build_bot, build_dispatcher, run_polling
+    from bot.domain import Domain
+    from db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    assert settings.token
+    bot = build_bot(settings.token, settings.telegram_api_url)
+    dp = build_dispatcher(Domain(bundle), sessions, settings)
+    try:
+        await run_polling(bot, dp, sessions)
+    finally:
+        await engine.dispose()

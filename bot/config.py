@@ -1,0 +1,57 @@
+"""Settings (DESIGN 6): read from the environment or ``.env`` here and nowhere else.
+
+Everything below is passed down as plain arguments; ``rules`` and ``db`` never read the
+environment. The token is a ``SecretStr`` so it never lands in a log or a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/navigator.db"
+PACKAGE_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "rules" / "questionnaire.yaml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str | None = None  # a Bot-API-compatible server; None = api.telegram.org
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    staff_chat_id: int | None = None
+    consultant_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    measures_path: Path = Path("measures.yaml")
+    questionnaire_path: Path = PACKAGE_QUESTIONNAIRE
+    dadata_api_key: SecretStr | None = None
+    # Per-user throttle: a burst of this many updates, refilled at this rate per second.
+    throttle_burst: int = Field(default=12, ge=1)
+    throttle_rate: float = Field(default=2.0, gt=0)
+    # Where the privacy notice is published; unset = the bot shows docs/privacy.md itself.
+    privacy_policy_url: str | None = None
+
+    @field_validator("consultant_ids", "admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """``CONSULTANT_IDS=1,2 3`` → {1, 2, 3}."""
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(",", " ").split())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("bot_token", "webhook_secret", "dadata_api_key", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def token(self) -> str | None:
+        return self.bot_token.get_secret_value() if self.bot_token else None

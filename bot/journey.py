@@ -1,0 +1,229 @@
+"""The entrepreneur's journey over the database: consent, answers, progress, results, forgetting.
+
+Handlers stay thin: they parse the update, call one method here, commit, then render. The
+database is the truth — progress is loaded for every update and saved with every answer, so a
+restart (or a lost FSM) resumes at the same question. Nothing here imports aiogram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain import Domain
+from bot.texts import PRIVACY_POLICY_VERSION
+from db.forget import ForgetReport, forget_user
+from db.models import Profile, User, utcnow
+from db.repositories import (
+    AnalyticsRepository,
+    AnswerHistoryRepository,
+    ProfileRepository,
+    UserRepository,
+)
+from db.unit_of_work import UnitOfWork
+from rules.eligibility import MeasureResult, match
+from rules.engine import Progress
+from rules.questionnaire import Node_
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Where the user is: the question to ask (None = finished) and the progress line numbers."""
+
+    node: Node_ | None
+    asked: int
+    total: int
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value
+
+
+class Journey:
+    """One user's journey during one update."""
+
+    def __init__(self, uow: UnitOfWork, domain: Domain, user_id: int) -> None:
+        self.uow = uow
+        self.session = uow.session
+        self.domain = domain
+        self.user_id = user_id
+        self._user: User | None = None
+        self._profile: Profile | None = None
+        self._loaded = False
+
+    # --- loading ------------------------------------------------------------------------
+
+    async def load(self) -> tuple[User | None, Profile | None]:
+        if not self._loaded:
+            self._user = await UserRepository(self.session).get(self.user_id)
+            self._profile = await ProfileRepository(self.session).get(self.user_id) if self._user else None
+            self._loaded = True
+        return self._user, self._profile
+
+    async def consented(self) -> bool:
+        user, _ = await self.load()
+        return user is not None and user.has_consent
+
+    async def progress(self) -> Progress:
+        """The saved progress, carried over to the current questionnaire if it was reloaded."""
+        _, profile = await self.load()
+        progress = Progress.from_dict(profile.progress if profile else None)
+        if progress.version and progress.version != self.domain.version:
+            progress = self.domain.engine.rebase(progress)
+        if not progress.version:
+            progress.version = self.domain.version
+        return progress
+
+    def step(self, progress: Progress) -> Step:
+        engine = self.domain.engine
+        node = engine.current(progress)
+        asked, total = engine.position(progress)
+        return Step(node, asked, total)
+
+    async def current_step(self) -> Step:
+        return self.step(await self.progress())
+
+    # --- consent ------------------------------------------------------------------------
+
+    async def accept_consent(self, payload: str | None) -> Progress:
+        """Create the user with the deep-link payload and the consent, and an empty profile."""
+        users = UserRepository(self.session)
+        await users.ensure(self.user_id, payload or None)
+        await users.record_consent(self.user_id, PRIVACY_POLICY_VERSION)
+        self._loaded = False
+        _, profile = await self.load()
+        if profile is None:
+            await self._save(Progress(version=self.domain.version))
+        return await self.progress()
+
+    # --- answers ------------------------------------------------------------------------
+
+    async def answer(self, progress: Progress, node: Node_, value: Any) -> Progress:
+        new = self.domain.engine.answer(progress, node.id, value)
+        await self._record(node, value, skipped=False)
+        await self._save(new)
+        return new
+
+    async def skip(self, progress: Progress, node: Node_) -> Progress:
+        new = self.domain.engine.skip(progress, node.id)
+        await self._record(node, None, skipped=True)
+        await self._save(new)
+        return new
+
+    async def back(self, progress: Progress) -> Progress:
+        new = self.domain.engine.back(progress)
+        await self._save(new)
+        return new
+
+    async def reopen(self, progress: Progress, node: Node_) -> Progress:
+        """/profile → change one answer: forget just that answer; the walk asks it again next.
+
+        Later answers stay, so the user re-answers one question, not the rest of the tree.
+        """
+        answers = dict(progress.answers)
+        answers.pop(node.field, None)
+        path = [n for n in progress.path if n != node.id]
+        new = Progress(answers, path, self.domain.version)
+        await self._save(new, state={"editing": node.id})
+        return new
+
+    async def reset(self) -> Progress:
+        new = Progress(version=self.domain.version)
+        await self._save(new)
+        return new
+
+    async def _record(self, node: Node_, value: Any, *, skipped: bool) -> None:
+        await AnswerHistoryRepository(self.session).add(
+            self.user_id, node.id, node.field, _jsonable(value), self.domain.version
+        )
+        user, _ = await self.load()
+        assert user is not None
+        await AnalyticsRepository(self.session).question_answered(
+            self.user_id, user.pseudonym, node.id, node.field, skipped=skipped
+        )
+
+    async def _save(self, progress: Progress, state: dict[str, Any] | None = None) -> None:
+        _, profile = await self.load()
+        finished = self.domain.engine.is_finished(progress)
+        previous_state = dict(profile.state) if profile and profile.state else {}
+        if state is None:
+            state = (
+                {k: v for k, v in previous_state.items() if k != "editing"} if finished else previous_state
+            )
+        completed = (
+            (profile.completed_at if profile and profile.completed_at else utcnow()) if finished else None
+        )
+        await ProfileRepository(self.session).save(
+            self.user_id,
+            answers={k: _jsonable(v) for k, v in progress.profile().items()},
+            progress=progress.to_dict(),
+            state=state,
+            questionnaire_version=self.domain.version,
+            completed_at=completed,
+        )
+        self._profile = await ProfileRepository(self.session).get(self.user_id)
+
+    # --- results and lists --------------------------------------------------------------
+
+    async def results(self) -> list[MeasureResult]:
+        progress = await self.progress()
+        return match(self.domain.catalogue, progress.profile())
+
+    async def profile_answers(self) -> dict[str, Any]:
+        return (await self.progress()).profile()
+
+    async def remember_list(self, where: dict[str, Any]) -> None:
+        """Where «Назад к списку» leads (results page or catalogue filter); only with consent."""
+        _, profile = await self.load()
+        if profile is None:
+            return
+        state = dict(profile.state or {})
+        if state.get("list") == where:
+            return
+        state["list"] = where
+        await ProfileRepository(self.session).save(
+            self.user_id,
+            answers=profile.answers,
+            progress=profile.progress,
+            state=state,
+            questionnaire_version=profile.questionnaire_version,
+            completed_at=profile.completed_at,
+        )
+
+    async def last_list(self) -> dict[str, Any] | None:
+        _, profile = await self.load()
+        if profile is None or not profile.state:
+            return None
+        where = profile.state.get("list")
+        return where if isinstance(where, dict) else None
+
+    async def editing(self) -> bool:
+        _, profile = await self.load()
+        return bool(profile and profile.state and profile.state.get("editing"))
+
+    # --- analytics ----------------------------------------------------------------------
+
+    async def measure_opened(self, measure_id: str) -> None:
+        user, _ = await self.load()
+        if user is not None and user.has_consent:
+            await AnalyticsRepository(self.session).measure_opened(self.user_id, user.pseudonym, measure_id)
+
+    async def search_query(self, text: str, answered: bool) -> None:
+        """Stored only after consent (DESIGN 8); before it the query is answered, not kept."""
+        user, _ = await self.load()
+        if user is not None and user.has_consent:
+            await AnalyticsRepository(self.session).search_query(
+                self.user_id, user.pseudonym, text[:4000], answered
+            )
+
+    # --- forgetting ---------------------------------------------------------------------
+
+    async def forget(self) -> ForgetReport:
+        report = await forget_user(self.session, self.user_id)
+        self._loaded = False
+        return report
+
+    async def commit(self) -> None:
+        await self.uow.commit()

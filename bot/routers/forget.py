@@ -1,0 +1,41 @@
+"""/forget (152-ФЗ): after confirmation, delete and pseudonymise as DESIGN 8 says, and say what went."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards, texts
+from bot.callbacks import ForgetCb
+from bot.domain import Domain
+from bot.journey import Journey
+from bot.replies import replace, send
+from bot.screens import Screen
+from db.unit_of_work import UnitOfWork
+
+router = Router(name="forget")
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(Command("forget"))
+async def forget_command(message: Message, bot: Bot) -> None:
+    await send(bot, message.chat.id, Screen(texts.FORGET_CONFIRM, keyboards.forget_confirm()))
+
+
+@router.callback_query(ForgetCb.filter(F.confirm))
+async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
+    report = await Journey(uow, domain, callback.from_user.id).forget()
+    await uow.commit()
+    if not report.user:
+        await replace(callback, bot, Screen(texts.FORGET_NOTHING))
+        return
+    text = texts.forget_done(
+        report.answers, report.profile, report.outbox_messages, report.events_pseudonymised
+    )
+    await replace(callback, bot, Screen(text))
+
+
+@router.callback_query(ForgetCb.filter(~F.confirm))
+async def forget_cancelled(callback: CallbackQuery, bot: Bot) -> None:
+    await replace(callback, bot, Screen(texts.CANCELLED))

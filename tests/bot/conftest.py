@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import build_bot, build_dispatcher
+from bot.config import Settings
+from bot.domain import Domain
+from bot.middlewares.throttle import TokenBuckets
+from db.engine import create_engine, create_sessionmaker
+from rules.data import load_bundle
+from tests.bot.telegram import ChatClient, RecordingSession
+from tests.db.databases import migrate, sqlite_url
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_token": "42:TEST",
+        "database_url": "sqlite+aiosqlite://",
+        "measures_path": DATA / "measures.yaml",
+        "questionnaire_path": DATA / "questionnaire.yaml",
+        "throttle_burst": 1000,
+        "throttle_rate": 1000.0,
+        "privacy_policy_url": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def load_domain() -> Domain:
+    return Domain(load_bundle(DATA / "measures.yaml", DATA / "questionnaire.yaml"))
+
+
+@dataclass
+class BotWorld:
+    """A database plus a way to start a fresh dispatcher on it (a 'process restart')."""
+
+    url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    session: RecordingSession
+    bot: Bot
+    dp: Dispatcher
+    domain: Domain
+
+    def restart(self) -> None:
+        """A new dispatcher and domain on the same database, as after a process restart."""
+        self.domain = load_domain()
+        self.dp = build_dispatcher(self.domain, self.sessions, test_settings())
+
+    def client(self, user_id: int = 1001) -> ChatClient:
+        return ChatClient(self.dp, self.bot, self.session, user_id)
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[BotWorld]:
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    engine = create_engine(url)
+    sessions = create_sessionmaker(engine)
+    recording = RecordingSession()
+    bot = build_bot("42:TEST", session=recording)
+    domain = load_domain()
+    dp = build_dispatcher(domain, sessions, test_settings())
+    try:
+        yield BotWorld(url, engine, sessions, recording, bot, dp, domain)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def client(world: BotWorld) -> ChatClient:
+    return world.client()
+
+
+ThrottleFactory = Callable[[int, float], TokenBuckets]
