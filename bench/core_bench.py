@@ -111,7 +111,7 @@ def compile_baseline(catalogue: Catalogue) -> Callable[[dict[str, Any]], dict[st
         body = ["    return 0"] if measure.eligibility is None else [
             "    " + line for line in _source(measure.eligibility, "r", [0])] + ["    return r"]
         namespace: dict[str, Any] = {}
-        exec(f"def f{index}(p):\n" + "\n".join(body), namespace)  # noqa: S102 - generated baseline
+        exec(f"def f{index}(p):\n" + "\n".join(body), namespace)  # the baseline is generated source
         functions[measure.id] = namespace[f"f{index}"]
     requires = {m.id: m.requires for m in catalogue.measures}
     held = {m.id: m.status_field for m in catalogue.measures}
