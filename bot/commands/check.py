@@ -16,6 +16,7 @@ from bot.data_files import default_paths
 from rules.data import load_bundle
 from rules.errors import DataError
 from rules.freshness import DEFAULT_MAX_AGE_DAYS, freshness_warnings
+from rules.reachability import unreachable_warnings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{len(exc.problems)} error(s) — fix them and run the check again.", file=sys.stderr)
         return 1
     warnings = freshness_warnings(bundle.catalogue, dt.date.today(), args.max_age_days)
+    warnings += unreachable_warnings(bundle)
     if not args.quiet_warnings:
         for warning in warnings:
             print(warning)
