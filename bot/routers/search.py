@@ -1,4 +1,4 @@
-"""Free text outside the questionnaire → the search, or a polite fallback until it exists.
+"""Free text outside the questionnaire → the profile-aware search over measures and the FAQ.
 
 ``answer_free_text`` is the one place the search plugs in: it returns the reply screen and
 whether the question was answered (for analytics), and must not raise on any input.
@@ -9,27 +9,28 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.types import Message
 
-from bot import keyboards, texts
+from bot import texts
 from bot.domain import Domain
 from bot.journey import Journey
 from bot.replies import send
 from bot.screens import Screen
+from bot.search_reply import SearchService, reply
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="search")
-router.message.filter(F.chat.type == "private")
+SEARCH = SearchService()
 
 
 def answer_free_text(domain: Domain, text: str, profile: dict[str, object]) -> tuple[Screen, bool]:
-    """The reply to a free-text question, and whether it was answered (vs. the fallback).
+    """The reply to a free-text question, and whether it was answered (vs. «не уверен»).
 
-    TODO(search issue): call ``rules.search`` here (profile-aware; low confidence → close
-    alternatives and a consultant button). Until then: the fallback.
+    Profile-aware: with a saved profile, fitting measures rank first and an ineligible hit says
+    why in one line. Low confidence → the closest measures and a consultant button.
     """
-    return Screen(texts.FREE_TEXT_FALLBACK, keyboards.ask_consultant()), False
+    result, answers = SEARCH.ask(domain.catalogue, text, profile)
+    body, markup, answered = reply(result, answers)
+    return Screen(body, markup), answered
 
 
-@router.message(F.text)
 async def free_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
     journey = Journey(uow, domain, message.chat.id)
     text = message.text or ""
@@ -40,6 +41,14 @@ async def free_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain)
     await send(bot, message.chat.id, screen)
 
 
-@router.message()
 async def anything_else(message: Message, bot: Bot) -> None:
     await send(bot, message.chat.id, Screen(texts.NON_TEXT))
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="search")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(free_text, F.text)
+    router.message.register(anything_else)
+    return router
