@@ -52,7 +52,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
     dp.callback_query.middleware(CallbackAnswerMiddleware())
-    dp.include_router(errors.router)
+    dp.include_router(errors.make_router())
     dp.include_routers(*get_routers())
     return dp
 

@@ -10,7 +10,6 @@ from aiogram.types import ErrorEvent
 from bot import keyboards, texts
 
 log = logging.getLogger("bot.errors")
-router = Router(name="errors")
 
 
 def _ids(event: ErrorEvent) -> tuple[int, int | None, str]:
@@ -23,7 +22,6 @@ def _ids(event: ErrorEvent) -> tuple[int, int | None, str]:
     return update.update_id, user, update.event_type
 
 
-@router.errors()
 async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     update_id, user_id, kind = _ids(event)
     log.error(
@@ -43,3 +41,10 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     except Exception as exc:  # the apology itself failed (blocked, network): log and move on
         log.warning("apology for update %s not delivered: %s", update_id, type(exc).__name__)
     return True
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router

@@ -23,15 +23,16 @@ from bot.routers import (
 
 
 def get_routers() -> list[Router]:
+    """Fresh routers in their fixed order (a router can belong to one dispatcher only)."""
     return [
-        start.router,
-        help.router,
-        forget.router,
-        profile.router,
-        measures.router,
-        consultant.router,
-        results.router,
-        questionnaire.router,
-        search.router,
-        stale.router,
+        start.make_router(),
+        help.make_router(),
+        forget.make_router(),
+        profile.make_router(),
+        measures.make_router(),
+        consultant.make_router(),
+        results.make_router(),
+        questionnaire.make_router(),
+        search.make_router(),
+        stale.make_router(),
     ]

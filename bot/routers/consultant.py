@@ -16,21 +16,25 @@ from bot.domain import Domain
 from bot.replies import send
 from bot.screens import Screen
 
-router = Router(name="consultant")
-router.message.filter(F.chat.type == "private")
-
 
 async def request_consultant(bot: Bot, chat_id: int, measure_title: str | None) -> None:
     text = texts.consultant_about(measure_title) if measure_title else texts.CONSULTANT_SOON
     await send(bot, chat_id, Screen(text))
 
 
-@router.message(Command("consultant"))
 async def consultant_command(message: Message, bot: Bot) -> None:
     await request_consultant(bot, message.chat.id, None)
 
 
-@router.callback_query(AskCb.filter())
 async def ask(callback: CallbackQuery, callback_data: AskCb, bot: Bot, domain: Domain) -> None:
     measure = domain.measure(callback_data.id) if callback_data.id else None
     await request_consultant(bot, callback.from_user.id, measure.title if measure else None)
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="consultant")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(consultant_command, Command("consultant"))
+    router.callback_query.register(ask, AskCb.filter())
+    return router

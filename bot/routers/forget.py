@@ -14,16 +14,11 @@ from bot.replies import replace, send
 from bot.screens import Screen
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="forget")
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(Command("forget"))
 async def forget_command(message: Message, bot: Bot) -> None:
     await send(bot, message.chat.id, Screen(texts.FORGET_CONFIRM, keyboards.forget_confirm()))
 
 
-@router.callback_query(ForgetCb.filter(F.confirm))
 async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
     report = await Journey(uow, domain, callback.from_user.id).forget()
     await uow.commit()
@@ -36,6 +31,15 @@ async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, d
     await replace(callback, bot, Screen(text))
 
 
-@router.callback_query(ForgetCb.filter(~F.confirm))
 async def forget_cancelled(callback: CallbackQuery, bot: Bot) -> None:
     await replace(callback, bot, Screen(texts.CANCELLED))
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="forget")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(forget_command, Command("forget"))
+    router.callback_query.register(forget_confirmed, ForgetCb.filter(F.confirm))
+    router.callback_query.register(forget_cancelled, ForgetCb.filter(~F.confirm))
+    return router

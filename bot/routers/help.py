@@ -10,10 +10,14 @@ from bot import texts
 from bot.replies import send
 from bot.screens import Screen
 
-router = Router(name="help")
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(Command("help"))
 async def help_command(message: Message, bot: Bot) -> None:
     await send(bot, message.chat.id, Screen(texts.HELP))
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="help")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(help_command, Command("help"))
+    return router

@@ -14,16 +14,11 @@ from bot.replies import replace, send
 from db.unit_of_work import UnitOfWork
 from rules.catalogue import KINDS, LEVELS
 
-router = Router(name="measures")
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(Command("measures"))
 async def measures_command(message: Message, bot: Bot, domain: Domain) -> None:
     await send(bot, message.chat.id, screens.browse_filters(domain.catalogue, ""))
 
 
-@router.callback_query(BrowseCb.filter())
 async def on_browse(
     callback: CallbackQuery, callback_data: BrowseCb, bot: Bot, uow: UnitOfWork, domain: Domain
 ) -> None:
@@ -37,3 +32,12 @@ async def on_browse(
         screen = screens.browse_page(domain.catalogue, kind, level, callback_data.p)
     await uow.commit()
     await replace(callback, bot, screen)
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="measures")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(measures_command, Command("measures"))
+    router.callback_query.register(on_browse, BrowseCb.filter())
+    return router

@@ -18,16 +18,12 @@ from bot.routers.questionnaire import stale
 from bot.screens import Screen
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="profile")
-router.message.filter(F.chat.type == "private")
-
 
 async def profile_screen(journey: Journey, domain: Domain) -> Screen:
     progress = await journey.progress()
     return screens.profile(domain, progress.answers)
 
 
-@router.message(Command("profile"))
 async def profile_command(
     message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings
 ) -> None:
@@ -42,7 +38,6 @@ async def profile_command(
     await send(bot, message.chat.id, screen)
 
 
-@router.callback_query(MenuCb.filter())
 async def on_menu(
     callback: CallbackQuery,
     callback_data: MenuCb,
@@ -75,7 +70,6 @@ async def on_menu(
     await replace(callback, bot, screen)
 
 
-@router.callback_query(EditCb.filter())
 async def on_edit(
     callback: CallbackQuery,
     callback_data: EditCb,
@@ -95,3 +89,13 @@ async def on_edit(
     step = journey.step(reopened)
     await uow.commit()
     await replace(callback, bot, screens.question(domain, step))
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="profile")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(profile_command, Command("profile"))
+    router.callback_query.register(on_menu, MenuCb.filter())
+    router.callback_query.register(on_edit, EditCb.filter())
+    return router

@@ -27,8 +27,6 @@ from rules.engine import Progress, StaleStep, parse_answer
 from rules.errors import AnswerError
 from rules.questionnaire import Node_
 
-router = Router(name="questionnaire")
-router.message.filter(F.chat.type == "private")
 
 MAX_TYPED_ANSWER = 1000  # characters; longer texts are not answers
 
@@ -90,7 +88,6 @@ async def _apply(
     return screen
 
 
-@router.callback_query(AnswerCb.filter())
 async def on_answer(
     callback: CallbackQuery,
     callback_data: AnswerCb,
@@ -118,7 +115,6 @@ async def on_answer(
     await replace(callback, bot, screen)
 
 
-@router.callback_query(ToggleCb.filter())
 async def on_toggle(
     callback: CallbackQuery,
     callback_data: ToggleCb,
@@ -145,7 +141,6 @@ async def on_toggle(
     await replace_markup(callback, bot, screen)
 
 
-@router.callback_query(DoneCb.filter())
 async def on_done(
     callback: CallbackQuery,
     callback_data: DoneCb,
@@ -169,7 +164,6 @@ async def on_done(
     await replace(callback, bot, screen)
 
 
-@router.callback_query(SkipCb.filter())
 async def on_skip(
     callback: CallbackQuery,
     callback_data: SkipCb,
@@ -197,7 +191,6 @@ async def on_skip(
     await replace(callback, bot, screen)
 
 
-@router.callback_query(BackCb.filter())
 async def on_back(
     callback: CallbackQuery,
     callback_data: BackCb,
@@ -232,7 +225,6 @@ def _match_option(node: Node_, text: str) -> Any:
     return None
 
 
-@router.message(F.text & ~F.text.startswith("/"))
 async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
     """A typed answer if the user is in the questionnaire; otherwise free text goes on to search."""
     journey = Journey(uow, domain, message.chat.id)
@@ -267,7 +259,6 @@ async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) 
     await send(bot, message.chat.id, screen)
 
 
-@router.message(~F.text)
 async def on_non_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
     """A photo, sticker, voice… where an answer was expected: say so and ask again."""
     journey = Journey(uow, domain, message.chat.id)
@@ -278,3 +269,17 @@ async def on_non_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domai
         raise SkipHandler
     await uow.commit()
     await send(bot, message.chat.id, screens.question(domain, step, lead=texts.ONLY_TEXT))
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="questionnaire")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.register(on_answer, AnswerCb.filter())
+    router.callback_query.register(on_toggle, ToggleCb.filter())
+    router.callback_query.register(on_done, DoneCb.filter())
+    router.callback_query.register(on_skip, SkipCb.filter())
+    router.callback_query.register(on_back, BackCb.filter())
+    router.message.register(on_typed, F.text & ~F.text.startswith("/"))
+    router.message.register(on_non_text, ~F.text)
+    return router

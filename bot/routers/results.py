@@ -16,9 +16,6 @@ from bot.routers.questionnaire import stale
 from bot.screens import Screen
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="results")
-router.callback_query.filter(F.message.chat.type == "private")
-
 
 async def results_screen(journey: Journey, page: int) -> Screen:
     found = await journey.results()
@@ -26,7 +23,6 @@ async def results_screen(journey: Journey, page: int) -> Screen:
     return screens.results(found, page)
 
 
-@router.callback_query(ResultsCb.filter())
 async def on_results(
     callback: CallbackQuery,
     callback_data: ResultsCb,
@@ -45,7 +41,6 @@ async def on_results(
     await replace(callback, bot, screen)
 
 
-@router.callback_query(CardCb.filter())
 async def on_card(
     callback: CallbackQuery,
     callback_data: CardCb,
@@ -66,7 +61,6 @@ async def on_card(
     await send(bot, callback.from_user.id, screen)
 
 
-@router.callback_query(BackToListCb.filter())
 async def on_back_to_list(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
     journey = Journey(uow, domain, callback.from_user.id)
     where = await journey.last_list() or {}
@@ -83,3 +77,13 @@ async def on_back_to_list(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, do
 
 
 __all__ = ["results_screen", "texts"]
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="results")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.register(on_results, ResultsCb.filter())
+    router.callback_query.register(on_card, CardCb.filter())
+    router.callback_query.register(on_back_to_list, BackToListCb.filter())
+    return router

@@ -12,11 +12,7 @@ from bot.journey import Journey
 from bot.routers.questionnaire import stale
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="stale")
-router.callback_query.filter(F.message.chat.type == "private")
 
-
-@router.callback_query()
 async def unknown_button(
     callback: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -26,3 +22,11 @@ async def unknown_button(
     settings: Settings,
 ) -> None:
     await stale(callback, callback_answer, bot, Journey(uow, domain, callback.from_user.id), domain, settings)
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="stale")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.register(unknown_button)
+    return router

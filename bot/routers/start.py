@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 from aiogram import Bot, F, Router
@@ -19,8 +20,6 @@ from bot.replies import replace, send
 from bot.screens import Screen
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="start")
-router.message.filter(F.chat.type == "private")
 
 PRIVACY_FILE = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"
 
@@ -30,7 +29,6 @@ def clean_payload(raw: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "", raw or "")[:MAX_PAYLOAD]
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings
 ) -> None:
@@ -43,7 +41,6 @@ async def start(
     await send(bot, message.chat.id, consent_screen(clean_payload(command.args), settings.privacy_policy_url))
 
 
-@router.callback_query(ConsentCb.filter(F.accept))
 async def accept(
     callback: CallbackQuery, callback_data: ConsentCb, bot: Bot, uow: UnitOfWork, domain: Domain
 ) -> None:
@@ -57,7 +54,6 @@ async def accept(
     await replace(callback, bot, screens.question(domain, step))
 
 
-@router.callback_query(ConsentCb.filter(~F.accept))
 async def decline(callback: CallbackQuery, bot: Bot) -> None:
     await replace(callback, bot, Screen(texts.CONSENT_DECLINED))
 
@@ -69,8 +65,30 @@ def policy_text() -> str:
         return texts.POLICY_FALLBACK
 
 
-@router.callback_query(PolicyCb.filter())
 async def policy(callback: CallbackQuery, bot: Bot) -> None:
-    from html import escape
+    await send(bot, callback.from_user.id, Screen(policy_html(policy_text())))
 
-    await send(bot, callback.from_user.id, Screen(escape(policy_text())))
+
+def policy_html(markdown: str) -> str:
+    """The policy's light Markdown for Telegram: headings bold, list markers as bullets."""
+    lines = []
+    for line in markdown.splitlines():
+        heading = re.match(r"^#+\s+(.*)$", line)
+        if heading:
+            lines.append(f"<b>{escape(heading.group(1))}</b>")
+        elif line.startswith("- "):
+            lines.append(f"• {escape(line[2:])}")
+        else:
+            lines.append(escape(line))
+    return "\n".join(lines)
+
+
+def make_router() -> Router:
+    """A fresh router with this module's handlers (one per dispatcher)."""
+    router = Router(name="start")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.callback_query.register(accept, ConsentCb.filter(F.accept))
+    router.callback_query.register(decline, ConsentCb.filter(~F.accept))
+    router.callback_query.register(policy, PolicyCb.filter())
+    return router

@@ -119,6 +119,7 @@ class RecordingSession(BaseSession):
     requests: list[TelegramMethod[Any]] = field(default_factory=list)
     messages: dict[tuple[int, int], SentMessage] = field(default_factory=dict)
     faults: dict[str, list[TelegramAPIError]] = field(default_factory=dict)
+    touched: list[tuple[int, int]] = field(default_factory=list)  # messages in order of send/edit
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -150,6 +151,7 @@ class RecordingSession(BaseSession):
             message_id = next(self._ids)
             markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
             self.messages[(chat_id, message_id)] = SentMessage(chat_id, message_id, method.text, markup)
+            self.touched.append((chat_id, message_id))
             return _message(chat_id, message_id, method.text, markup)
         if isinstance(method, EditMessageText):
             key = (int(method.chat_id or 0), int(method.message_id or 0))
@@ -161,6 +163,7 @@ class RecordingSession(BaseSession):
 
                 raise TelegramBadRequest(method, "Bad Request: message is not modified")
             self.messages[key] = SentMessage(key[0], key[1], method.text, method.reply_markup)
+            self.touched.append(key)
             return _message(key[0], key[1], method.text, method.reply_markup)
         if isinstance(method, EditMessageReplyMarkup):
             check_markup(method.reply_markup)
@@ -277,8 +280,9 @@ class ChatClient:
         return messages[-1].text if messages else ""
 
     def screen(self) -> str:
-        """The newest message text (after edits) — what the user is looking at."""
-        return self.last_text()
+        """The text of the message sent or edited last — what the user is looking at."""
+        mine = [key for key in self.session.touched if key[0] == self.chat.id]
+        return self.session.messages[mine[-1]].text if mine else ""
 
     def keyboards(self) -> list[list[str]]:
         message = self.latest_with_keyboard()
