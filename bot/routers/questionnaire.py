@@ -27,7 +27,6 @@ from rules.engine import Progress, StaleStep, parse_answer
 from rules.errors import AnswerError
 from rules.questionnaire import Node_
 
-
 MAX_TYPED_ANSWER = 1000  # characters; longer texts are not answers
 
 

@@ -20,7 +20,6 @@ from bot.replies import replace, send
 from bot.screens import Screen
 from db.unit_of_work import UnitOfWork
 
-
 PRIVACY_FILE = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"
 
 
