@@ -24,7 +24,8 @@ from rules.registry.records import SUBJECT_LEGAL_ENTITY, SUBJECT_SOLE_PROPRIETOR
 from rules.registry.stream import ReleaseReader, StreamStats, parse_date, parse_int
 
 INFO_TYPE = "РЕЕСТРМСП"
-KNOWN_FORM_VERSIONS = frozenset({"4.01", "4.02", "4.03", "4.04", "4.05", "4.06"})
+# Versions seen in real files or in the official XSD (research §1.2); others import with a warning.
+KNOWN_FORM_VERSIONS = frozenset({"4.01", "4.04", "4.05"})
 _LOCALITY = frozenset({"Регион", "Район", "Город", "НаселПункт"})
 _FLAG = {"1": True, "2": False}
 
