@@ -2,7 +2,8 @@
 
 Errors print as ``file:line:col: message (path: …; allowed: …)``; warnings (stale, unverified,
 closed windows) print too but do not fail the check. A path named ``questionnaire*.yaml`` is
-taken as the questionnaire; any other YAML as the catalogue.
+taken as the questionnaire; any other YAML as the catalogue. ``events.yaml`` and ``places.yaml``
+next to the catalogue (or named ``events*``/``places*``) are checked too; a past event is a warning.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from bot.data_files import default_paths
 from rules.data import load_bundle
 from rules.errors import DataError
+from rules.events import check_files as check_events_and_places
 from rules.freshness import DEFAULT_MAX_AGE_DAYS, freshness_warnings
 from rules.reachability import unreachable_warnings
 
@@ -30,25 +32,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     measures, questionnaire = default_paths()
+    events: Path | None = None
+    places: Path | None = None
     for raw in args.paths:
         path = Path(raw)
         if path.name.startswith("questionnaire"):
             questionnaire = path
+        elif path.name.startswith("events"):
+            events = path
+        elif path.name.startswith("places"):
+            places = path
         else:
             measures = path
+    # events.yaml and places.yaml are checked when they sit next to measures.yaml (or are named)
+    extra, extra_summary = check_events_and_places(
+        events or Path(measures).parent / "events.yaml", places or Path(measures).parent / "places.yaml",
+        dt.date.today(),
+    )
+    extra_errors = [p for p in extra if p.severity == "error"]
     try:
         bundle = load_bundle(measures, questionnaire)
     except DataError as exc:
-        for problem in exc.problems:
+        for problem in [*exc.problems, *extra_errors]:
             print(problem)
-        print(f"\n{len(exc.problems)} error(s) — fix them and run the check again.", file=sys.stderr)
+        print(f"\n{len(exc.problems) + len(extra_errors)} error(s) — fix them and run the check again.",
+              file=sys.stderr)
         return 1
-    warnings = freshness_warnings(bundle.catalogue, dt.date.today(), args.max_age_days)
+    if extra_errors:
+        for problem in extra_errors:
+            print(problem)
+        print(f"\n{len(extra_errors)} error(s) — fix them and run the check again.", file=sys.stderr)
+        return 1
+    warnings = [*freshness_warnings(bundle.catalogue, dt.date.today(), args.max_age_days),
+                *(p for p in extra if p.severity == "warning")]
     warnings += unreachable_warnings(bundle)
     if not args.quiet_warnings:
         for warning in warnings:
             print(warning)
     catalogue, tree = bundle.catalogue, bundle.questionnaire
     print(f"OK: {len(catalogue.measures)} measures ({catalogue.path}), {len(tree.nodes)} questions "
-          f"({tree.path}); {len(warnings)} warning(s).")
+          f"({tree.path}){'; ' + extra_summary if extra_summary else ''}; {len(warnings)} warning(s).")
     return 0
