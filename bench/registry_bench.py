@@ -1,0 +1,173 @@
+"""Benchmark of the ФНС registry import against a bare incremental parse of the same ZIP.
+
+    python bench/registry_bench.py            # 1 000 000 records
+    python bench/registry_bench.py --quick    # 100 000 records
+    python bench/registry_bench.py --records 6500000
+
+Steps, each in its own process so that its peak memory (ru_maxrss) is its own:
+1. generate a synthetic release in the official envelope (rules.registry.synthetic);
+2. bare parse: xml.etree.iterparse member by member, counting ``Документ`` and clearing it —
+   the floor any importer built on the standard parser can reach;
+3. import into SQLite, keeping the Moscow slice (the embedded default);
+4. import into PostgreSQL, the whole set (database ``registry_bench`` on the local server).
+
+Targets (issue 9): import ≥ 0.5× the bare parse in records read per second; peak memory
+< 300 MB; a 6.5 M release projected under 15 minutes on 2 cores with PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import iterparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+PG_BENCH_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/registry_bench"
+FULL_RELEASE = 6_500_000
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase_generate(path: Path, records: int) -> dict[str, Any]:
+    from rules.registry.synthetic import write_sme_release
+
+    started = time.perf_counter()
+    moscow = write_sme_release(path, records)
+    return {"seconds": time.perf_counter() - started, "moscow": moscow, "zip_bytes": path.stat().st_size}
+
+
+def phase_bare(path: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    count = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as stream:
+                for _event, element in iterparse(stream, events=("end",)):
+                    if element.tag == "Документ":
+                        count += 1
+                        element.clear()
+    return {"seconds": time.perf_counter() - started, "records": count}
+
+
+def phase_import(path: Path, url: str, region: str | None) -> dict[str, Any]:
+    from db.engine import create_engine
+    from db.migrate import upgrade
+    from db.registry.importer import import_release
+
+    upgrade(url)
+
+    async def run() -> Any:
+        engine = create_engine(url)
+        try:
+            return await import_release(engine, path, region=region)
+        finally:
+            await engine.dispose()
+
+    started = time.perf_counter()
+    report = asyncio.run(run())
+    return {
+        "seconds": time.perf_counter() - started,
+        "records": report.stats.docs_seen,
+        "rows": report.rows,
+        "filtered_out": report.stats.docs_filtered_out,
+    }
+
+
+async def ensure_pg_database() -> str | None:
+    try:
+        import asyncpg
+
+        conn = await asyncio.wait_for(asyncpg.connect(PG_ADMIN_DSN), 3)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'registry_bench'")
+        if not exists:
+            await conn.execute("CREATE DATABASE registry_bench")
+    finally:
+        await conn.close()
+    return None
+
+
+def run_phase(*args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", *args], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="100 000 records instead of 1 000 000")
+    parser.add_argument("--records", type=int)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:  # a child process: one measured step, one JSON line out
+        name, *rest = args.phase
+        if name == "generate":
+            result = phase_generate(Path(rest[0]), int(rest[1]))
+        elif name == "bare":
+            result = phase_bare(Path(rest[0]))
+        else:
+            result = phase_import(
+                Path(rest[0]), rest[1], rest[2] if len(rest) > 2 and rest[2] != "-" else None
+            )
+        result["peak_mb"] = round(peak_mb(), 1)
+        print(json.dumps(result))
+        return 0
+
+    records = args.records or (100_000 if args.quick else 1_000_000)
+    with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
+        zip_path = Path(tmp) / "data-10092026-structure-10062025.zip"
+        gen = run_phase("generate", str(zip_path), str(records))
+        print(
+            f"release: {records:,} records, {gen['moscow']:,} in Moscow, {gen['zip_bytes'] / 1e6:.1f} MB zipped "
+            f"(generated in {gen['seconds']:.1f} s)"
+        )
+        bare = run_phase("bare", str(zip_path))
+        bare_rate = bare["records"] / bare["seconds"]
+        rows = [("bare iterparse", bare, bare_rate)]
+        sqlite_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        sqlite = run_phase("import", str(zip_path), sqlite_url, "77")
+        rows.append(("import SQLite, Moscow", sqlite, sqlite["records"] / sqlite["seconds"]))
+        pg_rate = None
+        if not args.no_postgres:
+            problem = asyncio.run(ensure_pg_database())
+            if problem:
+                print(f"PostgreSQL skipped: {problem}")
+            else:
+                pg = run_phase("import", str(zip_path), PG_BENCH_URL, "-")
+                pg_rate = pg["records"] / pg["seconds"]
+                rows.append(("import PostgreSQL, all", pg, pg_rate))
+        print(f"{'step':<24}{'seconds':>9}{'records/s':>12}{'× bare':>8}{'peak MB':>9}{'rows':>11}")
+        for label, result, rate in rows:
+            print(
+                f"{label:<24}{result['seconds']:>9.1f}{rate:>12,.0f}{rate / bare_rate:>8.2f}"
+                f"{result['peak_mb']:>9.0f}{result.get('rows', result['records']):>11,}"
+            )
+        if pg_rate:
+            minutes = FULL_RELEASE / pg_rate / 60
+            print(f"projected 6.5 M release into PostgreSQL: {minutes:.1f} min (target < 15)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
