@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from rules.errors import DataError, Problem
-from rules.places import OKRUGS, file_version, load_places, okrug_matches, read_list_file
-from rules.profile import CLUSTERS, SECTORS
+from rules.places import CLUSTER_IDS, OKRUGS, file_version, load_places, okrug_matches, read_list_file
+from rules.profile import SECTORS
 from rules.schema import (
     URL,
     Bool,
@@ -163,7 +163,7 @@ def _check_event(value: dict[str, Any], node: MappingNode, reader: Reader, path:
     if value["format"] in ("offline", "hybrid"):
         venue = value.get("venue")
         if venue is None:
-            reader.error(node, f"a {value['format']} event needs a venue", join_path(path, "venue"),
+            reader.error(node, "an offline or hybrid event needs a venue", join_path(path, "venue"),
                          hint="venue: {name: …, address: …, okrug: …}")
         elif not value.get("example") and ("okrug" not in venue or "address" not in venue):
             reader.error(node_at(node, "venue"), "the venue of a confirmed offline event needs address and okrug",
@@ -211,7 +211,7 @@ def event_spec() -> Record:
             "format": Key(Choice(tuple(FORMATS)), required=True),
             "venue": Key(VENUE),
             "online_url": Key(URL),
-            "clusters": Key(ListOf(Choice(tuple(CLUSTERS)), unique=True)),
+            "clusters": Key(ListOf(Choice(CLUSTER_IDS), unique=True)),
             "sectors": Key(ListOf(Choice(tuple(SECTORS)), unique=True)),
             "audience": Key(ListOf(Choice(tuple(AUDIENCES)), unique=True)),
             "price": Key(Str(), description="«бесплатно» or the price as the organiser states it"),

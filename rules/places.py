@@ -89,6 +89,7 @@ ACCESS = {"residents": "только резиденты", "third_parties": "ст
 PROVENANCE = ("verified", "unverified")
 ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 PHYSICAL = frozenset(PLACE_TYPES) - {"service"}
+CLUSTER_IDS = tuple(c for c in CLUSTERS if c != "none")  # "не состоим в кластере" is no audience
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -202,7 +203,7 @@ def place_spec() -> Record:
             "district": Key(Str()),
             "geo": Key(GEO),
             "specialisation": Key(Str()),
-            "clusters": Key(ListOf(Choice(tuple(CLUSTERS)), unique=True)),
+            "clusters": Key(ListOf(Choice(CLUSTER_IDS), unique=True)),
             "sectors": Key(ListOf(Choice(tuple(SECTORS)), unique=True)),
             "services": Key(ListOf(Choice(tuple(SERVICES)), min_items=1, unique=True), required=True),
             "conditions": Key(Str(), description="who may use it and on what terms, Russian"),
