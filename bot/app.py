@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.domain import Domain
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware, TokenBuckets
+from bot.reload import install as install_reload
 from bot.routers import get_routers
 from db.repositories import UpdateClaimRepository
 
@@ -51,6 +52,7 @@ def build_dispatcher(
         ThrottleMiddleware(throttle or TokenBuckets(settings.throttle_burst, settings.throttle_rate))
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
+    install_reload(dp, domain, sessions, settings.measures_path, settings.questionnaire_path)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
     dp.include_router(errors.make_router())
     dp.include_routers(*get_routers())
@@ -87,7 +89,8 @@ async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[Asy
     await set_menu_commands(bot)
     purger = asyncio.create_task(_purge_claims(sessions))
     try:
-        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+        async with dp["reloader"].running():  # SIGHUP reloads; the accepted version is polled
+            await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -9,10 +9,13 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.routers import (
+    admin,
     consultant,
+    events,
     forget,
     help,
     measures,
+    places,
     profile,
     questionnaire,
     results,
@@ -25,6 +28,7 @@ from bot.routers import (
 def get_routers() -> list[Router]:
     """Fresh routers in their fixed order (a router can belong to one dispatcher only)."""
     return [
+        admin.make_router(),
         start.make_router(),
         help.make_router(),
         forget.make_router(),
@@ -32,6 +36,8 @@ def get_routers() -> list[Router]:
         measures.make_router(),
         consultant.make_router(),
         results.make_router(),
+        events.make_router(),
+        places.make_router(),
         questionnaire.make_router(),
         search.make_router(),
         stale.make_router(),

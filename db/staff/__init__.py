@@ -1,0 +1,1 @@
+"""Staff workflow tables: accepted catalogue versions and the alerts sent about them."""
