@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from tests.db.databases import migrate, sqlite_url
 DATA = Path(__file__).parent / "data"
 
 
-def test_settings(**overrides: object) -> Settings:
+def settings_for_tests(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "bot_token": "42:TEST",
         "database_url": "sqlite+aiosqlite://",
@@ -53,22 +54,32 @@ class BotWorld:
     def restart(self) -> None:
         """A new dispatcher and domain on the same database, as after a process restart."""
         self.domain = load_domain()
-        self.dp = build_dispatcher(self.domain, self.sessions, test_settings())
+        self.dp = build_dispatcher(self.domain, self.sessions, settings_for_tests())
 
     def client(self, user_id: int = 1001) -> ChatClient:
         return ChatClient(self.dp, self.bot, self.session, user_id)
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test session; each test gets a copy (migrations are slow-ish)."""
+    import asyncio
+
+    directory = tmp_path_factory.mktemp("template")
+    asyncio.run(migrate(sqlite_url(directory)))
+    return directory / "navigator.db"
+
+
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[BotWorld]:
+async def world(tmp_path: Path, migrated_template: Path) -> AsyncIterator[BotWorld]:
+    shutil.copy(migrated_template, tmp_path / "navigator.db")
     url = sqlite_url(tmp_path)
-    await migrate(url)
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
     recording = RecordingSession()
     bot = build_bot("42:TEST", session=recording)
     domain = load_domain()
-    dp = build_dispatcher(domain, sessions, test_settings())
+    dp = build_dispatcher(domain, sessions, settings_for_tests())
     try:
         yield BotWorld(url, engine, sessions, recording, bot, dp, domain)
     finally:
