@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_sessionmaker
@@ -100,6 +100,11 @@ async def test_damaged_release_is_refused_and_live_data_kept(engine: AsyncEngine
     with pytest.raises(RegistryImportError):
         await import_release(engine, empty)
     assert await _inns(engine) == ALL_INNS
+    async with engine.connect() as conn:
+        leftovers = await conn.run_sync(
+            lambda c: [t for t in inspect(c).get_table_names() if t.startswith("registry_company_")]
+        )
+    assert leftovers == ["registry_company_old"]  # no staging table of the refused releases
 
 
 async def test_income_and_headcount_sets_join_by_inn(engine: AsyncEngine, tmp_path: Path) -> None:
