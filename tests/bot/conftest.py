@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-import shutil
 from pathlib import Path
 
 import pytest
