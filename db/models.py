@@ -143,3 +143,5 @@ class OutboxMessage(Base):
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set while a worker holds the row (lease until ``next_attempt_at``); added by h001_handoff.
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

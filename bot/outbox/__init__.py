@@ -1,0 +1,1 @@
+"""The outbox worker and its pacer (DESIGN 7): persisted first, sent within Telegram's limits."""

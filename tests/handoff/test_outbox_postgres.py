@@ -1,0 +1,77 @@
+"""Two outbox workers on the real PostgreSQL: ``FOR UPDATE SKIP LOCKED`` leases, each row sent once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.methods import SendMessage, TelegramMethod
+from sqlalchemy import select
+
+from bot.outbox.enqueue import enqueue
+from bot.outbox.pacer import Pacer, Rate
+from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
+from db.engine import create_engine, create_sessionmaker
+from db.models import OutboxMessage
+from tests.db.databases import migrate, postgres_database
+from tests.handoff.recording import RecordingSession, make_bot
+
+pytestmark = pytest.mark.postgres
+
+FAST = Rate(capacity=1000, per_second=1000.0)
+
+
+class SlowSession(RecordingSession):
+    """Telegram takes a moment to answer, so the two workers really overlap."""
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        await asyncio.sleep(0.002)
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_two_workers_send_every_row_exactly_once_in_per_chat_order() -> None:
+    async with postgres_database() as url:
+        await migrate(url)
+        engine = create_engine(url)
+        sessions = create_sessionmaker(engine)
+        try:
+            chats = [1000 + n for n in range(25)] + [-100777]
+            async with sessions() as session:
+                for round_ in range(4):
+                    for chat in chats:
+                        await enqueue(session, chat, "sendMessage", {"text": f"{chat}:{round_}"})
+                await session.commit()
+            telegram = SlowSession()
+            bot = make_bot(telegram)
+            workers = [
+                OutboxWorker(bot=bot, sessions=sessions, pacer=Pacer(private=FAST, group=FAST, overall=FAST),
+                             config=WorkerConfig(batch=7))
+                for _ in range(2)
+            ]
+            reports = [RoundReport(), RoundReport()]
+
+            async def run(index: int) -> None:
+                for _ in range(200):
+                    await workers[index].run_once(reports[index])
+                    async with sessions() as session:
+                        pending = await session.scalar(
+                            select(OutboxMessage.id).where(OutboxMessage.status == "pending").limit(1)
+                        )
+                    if pending is None:
+                        return
+
+            await asyncio.gather(run(0), run(1))
+            texts = [m.text for m in telegram.sent(SendMessage)]
+            assert len(texts) == len(chats) * 4
+            assert Counter(texts).most_common(1)[0][1] == 1  # nothing sent twice
+            for chat in chats:  # and each chat's messages in the order they were written
+                assert [t for t in texts if t.startswith(f"{chat}:")] == [f"{chat}:{r}" for r in range(4)]
+            assert reports[0].sent > 0 and reports[1].sent > 0  # both workers did work
+            async with sessions() as session:
+                statuses = set(await session.scalars(select(OutboxMessage.status)))
+            assert statuses == {"sent"}
+        finally:
+            await engine.dispose()
