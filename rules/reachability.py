@@ -134,10 +134,8 @@ def _hold_gateways(catalogue: Catalogue, measure: Measure, witness: Profile, see
         gateway = catalogue.by_id[gateway_id]
         if gateway.status_field:
             witness[gateway.status_field] = True
-        else:  # no status question: the applicant must meet the gateway's own conditions
-            if gateway.eligibility is not None:
-                _satisfy(gateway.eligibility, witness, 0)
-            _hold_gateways(catalogue, gateway, witness, seen)
+        else:  # no status question: held when listed among the measures already used
+            _merge(witness, "used_measures", frozenset({gateway_id}))
 
 
 def _add_defaults(witness: Profile, measure: Measure) -> None:
