@@ -83,3 +83,19 @@ def test_derived_fields_become_answers(profile: dict[str, Any], category: str) -
     witness = answerable(profile)
     assert "sme_category" not in witness
     assert derive({"applicant_type": "legal_entity", **witness})["sme_category"] == category
+
+
+def test_navigator_check_prints_the_warning_and_still_passes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    text = MEASURES.read_text(encoding="utf-8")
+    original = '{field: applicant_type, in: [individual, self_employed], label: "Заявитель — студент как физическое лицо"}'
+    broken = tmp_path / "measures.yaml"
+    broken.write_text(text.replace(original, "{field: applicant_type, in: [legal_entity]}"), encoding="utf-8")
+    root = MEASURES.parent
+    completed = subprocess.run([sys.executable, "-m", "bot.cli", "check", str(broken), str(QUESTIONNAIRE)],
+                               capture_output=True, text=True, cwd=root, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    line = next(x for x in completed.stdout.splitlines() if "fsi-student-startup" in x and "questionnaire" in x)
+    assert line.startswith(f"{broken}:") and "warning:" in line and "is_student" in line
