@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -142,26 +143,37 @@ def main(argv: list[str] | None = None) -> int:
             f"release: {records:,} records, {gen['moscow']:,} in Moscow, {gen['zip_bytes'] / 1e6:.1f} MB zipped "
             f"(generated in {gen['seconds']:.1f} s)"
         )
-        bare = run_phase("bare", str(zip_path))
-        bare_rate = bare["records"] / bare["seconds"]
-        rows = [("bare iterparse", bare, bare_rate)]
+        # Other work on the machine skews any single timing, so each import is compared with a
+        # bare parse run right before it, and the load average is shown next to both.
+        rows: list[tuple[str, dict[str, Any], float, float]] = []
+
+        def measure(label: str, *phase: str) -> float:
+            bare = run_phase("bare", str(zip_path))
+            bare_rate = bare["records"] / bare["seconds"]
+            bare["load"] = os.getloadavg()[0]
+            rows.append(("bare iterparse", bare, bare_rate, bare_rate))
+            result = run_phase(*phase)
+            result["load"] = os.getloadavg()[0]
+            rate = result["records"] / result["seconds"]
+            rows.append((label, result, rate, bare_rate))
+            return rate
+
         sqlite_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        sqlite = run_phase("import", str(zip_path), sqlite_url, "77")
-        rows.append(("import SQLite, Moscow", sqlite, sqlite["records"] / sqlite["seconds"]))
+        measure("import SQLite, Moscow", "import", str(zip_path), sqlite_url, "77")
         pg_rate = None
         if not args.no_postgres:
             problem = asyncio.run(ensure_pg_database())
             if problem:
                 print(f"PostgreSQL skipped: {problem}")
             else:
-                pg = run_phase("import", str(zip_path), PG_BENCH_URL, "-")
-                pg_rate = pg["records"] / pg["seconds"]
-                rows.append(("import PostgreSQL, all", pg, pg_rate))
-        print(f"{'step':<24}{'seconds':>9}{'records/s':>12}{'× bare':>8}{'peak MB':>9}{'rows':>11}")
-        for label, result, rate in rows:
+                pg_rate = measure("import PostgreSQL, all", "import", str(zip_path), PG_BENCH_URL, "-")
+        print(
+            f"{'step':<24}{'seconds':>9}{'records/s':>12}{'× bare':>8}{'peak MB':>9}{'rows':>11}{'load':>6}"
+        )
+        for label, result, rate, bare_rate in rows:
             print(
                 f"{label:<24}{result['seconds']:>9.1f}{rate:>12,.0f}{rate / bare_rate:>8.2f}"
-                f"{result['peak_mb']:>9.0f}{result.get('rows', result['records']):>11,}"
+                f"{result['peak_mb']:>9.0f}{result.get('rows', result['records']):>11,}{result['load']:>6.1f}"
             )
         if pg_rate:
             minutes = FULL_RELEASE / pg_rate / 60

@@ -102,25 +102,24 @@ class ReleaseReader(Generic[T]):
     def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[T]:
         stats = self.stats
         handler = self._factory(stats)
-        parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
-        root: list[Element] = []
+        parser = _MemberParser(handler)
         done_before = stats.bytes_done
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(CHUNK_BYTES):
                     parser.feed(chunk)
-                    _dispatch(parser, handler, root)
                     stats.bytes_done += len(chunk)
                     yield from handler.take()
                     if self._on_progress is not None:
                         self._on_progress(stats)
                 parser.close()
-                _dispatch(parser, handler, root)
                 yield from handler.take()
         except ParseError as exc:
+            parser.salvage()
             yield from handler.take()
             stats.fail(info.filename, f"XML: {exc}")
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            parser.salvage()
             yield from handler.take()
             stats.fail(info.filename, f"ZIP: {exc}")
         finally:
@@ -128,18 +127,65 @@ class ReleaseReader(Generic[T]):
             stats.bytes_done = done_before + info.file_size
 
 
-def _dispatch(parser: XMLPullParser[Element], handler: DocumentHandler[object], root: list[Element]) -> None:
-    """Hand each finished ``Документ`` to the handler, then cut it (and its siblings) off the root."""
-    for pair in parser.read_events():
-        event, item = cast(tuple[str, Element], pair)  # "start"/"end" events carry an element
-        element = item
-        if event == "end":
-            if element.tag == DOCUMENT:
-                handler.on_document(element)
-                root[0].clear()  # drops every finished Документ; open ones live on in the parser
-        elif not root:
-            root.append(element)
-            handler.on_file(dict(element.attrib))
+class _MemberParser:
+    """One XML file: the C parser builds the tree; Python touches only whole ``Документ`` elements.
+
+    The root is taken from the first "start" event; after that the parser is told to report no
+    more events (``_setevents``, the hook ``XMLPullParser`` itself uses), so no Python code runs
+    per element. After each chunk, every child of the root but the last is complete: those are
+    handed over and cut off, which bounds memory by one chunk. Should the hook ever vanish, the
+    events simply keep coming and are drained — slower, same result.
+    """
+
+    def __init__(self, handler: DocumentHandler[object]) -> None:
+        self._handler = handler
+        self._pull: XMLPullParser[Element] = XMLPullParser(events=("start",))
+        self._root: Element | None = None
+
+    def feed(self, chunk: bytes) -> None:
+        self._pull.feed(chunk)
+        self._find_root()
+        self._hand_over(final=False)
+
+    def close(self) -> None:
+        self._pull.close()
+        self._find_root()
+        self._hand_over(final=True)
+
+    def salvage(self) -> None:
+        """After a fault, keep the records that were already complete."""
+        self._hand_over(final=False)
+
+    def _find_root(self) -> None:
+        if self._root is not None:
+            for _ in self._pull.read_events():  # only if the hook below was unavailable
+                pass
+            return
+        for pair in self._pull.read_events():
+            _event, element = cast(tuple[str, Element], pair)
+            self._root = element
+            self._handler.on_file(dict(element.attrib))
+            break
+        if self._root is not None:
+            c_parser = getattr(self._pull, "_parser", None)
+            queue = getattr(self._pull, "_events_queue", None)
+            if c_parser is not None and queue is not None and hasattr(c_parser, "_setevents"):
+                c_parser._setevents(queue, ())
+            for _ in self._pull.read_events():
+                pass
+
+    def _hand_over(self, *, final: bool) -> None:
+        root = self._root
+        if root is None:
+            return
+        complete = len(root) if final else len(root) - 1
+        if complete <= 0:
+            return
+        on_document = self._handler.on_document
+        for child in root[:complete]:
+            if child.tag == DOCUMENT:
+                on_document(child)
+        del root[:complete]
 
 
 def parse_date(text: str | None, _cache: dict[str, date | None] = {}) -> date | None:  # noqa: B006
