@@ -176,21 +176,23 @@ class Reloader:
             log.info("reload by %s: %s → %s", by, before.version, bundle.version)
             alerts = 0
             async with self.sessions() as session:
-                versions = CatalogueVersionRepository(session)
-                row = await versions.record(
+                row = await CatalogueVersionRepository(session).record(
                     bundle.version, bundle.catalogue.version, bundle.questionnaire.version,
                     len(bundle.catalogue.measures), by, diff.summary(limit=20000),
                 )
                 await session.commit()
-                self._seen_version_id = row.id
-                if self.alerts is not None and not diff.empty:
+                version_id = row.id
+            self._seen_version_id = version_id
+            if self.alerts is not None and not diff.empty:
+                async with self.sessions() as session:
                     try:
-                        alerts = await self.alerts(session, before, bundle, diff, row.id)
-                        await versions.set_alerts_queued(row.id, alerts)
+                        alerts = await self.alerts(session, before, bundle, diff, version_id)
+                        await CatalogueVersionRepository(session).set_alerts_queued(version_id, alerts)
                         await session.commit()
                     except Exception:  # the new version is live either way; alerts can be re-planned
                         await session.rollback()
                         log.exception("alert planning after reload %s failed", bundle.version)
+                        alerts = 0
             return ReloadResult(
                 True, bundle.version != before.version, bundle.version, before.version, by, diff=diff, alerts=alerts,
                 questionnaire_changed=bundle.questionnaire.version != before.questionnaire.version,
@@ -270,9 +272,13 @@ class Reloader:
 def install(dispatcher: Any, domain: Domain, sessions: async_sessionmaker[AsyncSession],
             measures_path: str | Path, questionnaire_path: str | Path,
             alerts: AlertPlanner | None = None) -> Reloader:
-    """Wire hot reload into a dispatcher: the live-domain middleware and ``reloader`` in its data."""
+    """Wire hot reload into a dispatcher: the live-domain middleware and ``reloader`` in its data;
+    accepted versions plan alerts (``bot.alerts.plan_alerts``) unless another planner is given."""
+    from bot.alerts import plan_alerts
+
     holder = DomainHolder(domain)
-    reloader = Reloader(holder, sessions, measures_path, questionnaire_path, alerts=alerts)
+    reloader = Reloader(holder, sessions, measures_path, questionnaire_path,
+                        alerts=alerts if alerts is not None else plan_alerts)
     dispatcher.update.outer_middleware(CurrentDomainMiddleware(holder))
     dispatcher["reloader"] = reloader
     dispatcher["domain_holder"] = holder

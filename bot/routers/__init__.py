@@ -10,6 +10,7 @@ from aiogram import Router
 
 from bot.routers import (
     admin,
+    alerts,
     consultant,
     events,
     forget,
@@ -29,6 +30,7 @@ def get_routers() -> list[Router]:
     """Fresh routers in their fixed order (a router can belong to one dispatcher only)."""
     return [
         admin.make_router(),
+        alerts.make_router(),
         start.make_router(),
         help.make_router(),
         forget.make_router(),

@@ -71,14 +71,13 @@ class MeasureAlertRepository:
         return int(await self.session.scalar(query) or 0)
 
 
-async def subscribed_profiles(session: AsyncSession, batch: int = 2000) -> list[tuple[int, dict[str, Any]]]:
+async def subscribed_profiles(session: AsyncSession) -> list[tuple[int, dict[str, Any]]]:
     """(user id, saved answers) of every subscribed, not blocked user with a consent and answers."""
     query = (
         select(Profile.user_id, Profile.answers)
         .join(User, User.telegram_id == Profile.user_id)
         .where(User.alerts_opt_in.is_(True), User.blocked.is_(False), User.consent_at.is_not(None))
         .order_by(Profile.user_id)
-        .execution_options(yield_per=batch)
     )
     out: list[tuple[int, dict[str, Any]]] = []
     for user_id, answers in (await session.execute(query)).all():

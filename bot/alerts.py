@@ -1,0 +1,102 @@
+"""Alerts about measures after an accepted reload: «Сообщать о новых мерах».
+
+Decisions:
+- Who: subscribed users with consent who have not blocked the bot, re-matched by
+  ``rules.rematch`` against only what changed (the pure part, benchmarked).
+- Once: every alert is first claimed in ``measure_alerts`` (unique per user, measure and
+  measure-version); only a successful claim writes the outbox row, in the same transaction.
+  A second reload of the same files, another instance planning the same version, or a crash
+  between planning and commit can therefore never send a duplicate.
+- How: through the outbox (``sendMessage`` rows, ``kind='alert'``), so the worker sends at
+  Telegram's pace and retries; never from the reload itself.
+- Each message has «Подробнее» (the measure card) and «Отписаться».
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import html
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import CardCb
+from db.repositories import OutboxRepository
+from db.staff.repository import MeasureAlertRepository, subscribed_profiles
+from rules.catalogue_diff import CatalogueDiff
+from rules.data import Bundle
+from rules.eligibility import Verdict
+from rules.rematch import AlertCandidate, rematch
+
+ALERT_KIND = "alert"
+
+
+class AlertsCb(CallbackData, prefix="al"):
+    on: bool
+
+
+def subscription_button(subscribed: bool) -> InlineKeyboardButton:
+    if subscribed:
+        return InlineKeyboardButton(text="Отписаться от новых мер", callback_data=AlertsCb(on=False).pack())
+    return InlineKeyboardButton(text="🔔 Сообщать о новых мерах", callback_data=AlertsCb(on=True).pack())
+
+
+def alert_text(candidate: AlertCandidate) -> str:
+    measure = candidate.measure
+    lead = "🔔 Новая мера поддержки" if candidate.new else "🔔 Мера поддержки обновилась"
+    verdict = ("по вашим ответам подходит" if candidate.verdict is Verdict.ELIGIBLE
+               else "может подойти — уточните условия в карточке")
+    lines = [f"{lead} — {verdict}:", "", f"<b>{html.escape(measure.title)}</b>"]
+    if measure.amount is not None:
+        lines.append(html.escape(measure.amount.display))
+    lines += ["", html.escape(measure.summary[:600])]
+    return "\n".join(lines)
+
+
+def alert_markup(candidate: AlertCandidate) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text="Подробнее", callback_data=CardCb(id=candidate.measure.id).pack())],
+        [InlineKeyboardButton(text="Отписаться", callback_data=AlertsCb(on=False).pack())],
+    ])
+
+
+def alert_payload(candidate: AlertCandidate) -> dict[str, Any]:
+    """Bot API ``sendMessage`` parameters, as the outbox worker replays them."""
+    return {
+        "chat_id": candidate.user_id,
+        "text": alert_text(candidate),
+        "parse_mode": "HTML",
+        "disable_web_page_preview": True,
+        "reply_markup": alert_markup(candidate).model_dump(mode="json", exclude_none=True),
+    }
+
+
+def dedupe_key(candidate: AlertCandidate) -> str:
+    return f"alert:{candidate.user_id}:{candidate.measure.id}:{candidate.key}"[:128]
+
+
+async def queue_alerts(session: AsyncSession, candidates: list[AlertCandidate], version_id: int | None) -> int:
+    """Claim and enqueue each alert once; return how many were new. The caller commits."""
+    claims = MeasureAlertRepository(session)
+    outbox = OutboxRepository(session)
+    queued = 0
+    for candidate in candidates:
+        if not await claims.claim(candidate.user_id, candidate.measure.id, candidate.key,
+                                  candidate.verdict.value, version_id):
+            continue
+        await outbox.enqueue(candidate.user_id, "sendMessage", alert_payload(candidate),
+                             dedupe_key=dedupe_key(candidate), kind=ALERT_KIND)
+        queued += 1
+    return queued
+
+
+async def plan_alerts(session: AsyncSession, before: Bundle, after: Bundle, diff: CatalogueDiff,
+                      version_id: int, today: dt.date | None = None) -> int:
+    """The ``AlertPlanner`` of ``bot.reload``: re-match subscribers, queue what is new."""
+    profiles = await subscribed_profiles(session)
+    await session.rollback()  # end the read before the CPU work; the writes begin their own transaction
+    candidates = await asyncio.to_thread(rematch, before.catalogue, after.catalogue, diff, profiles, today)
+    return await queue_alerts(session, candidates, version_id)
