@@ -26,6 +26,7 @@ from typing import Generic, Protocol, TypeVar, cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 CHUNK_BYTES = 256 * 1024
+FIRST_CHUNK_BYTES = 4 * 1024
 MAX_FAILURES_KEPT = 20
 
 T_co = TypeVar("T_co", covariant=True)
@@ -106,7 +107,9 @@ class ReleaseReader(Generic[T]):
         done_before = stats.bytes_done
         try:
             with archive.open(info) as stream:
-                while chunk := stream.read(CHUNK_BYTES):
+                size = FIRST_CHUNK_BYTES  # small, so the root is found before many events queue up
+                while chunk := stream.read(size):
+                    size = CHUNK_BYTES
                     parser.feed(chunk)
                     stats.bytes_done += len(chunk)
                     yield from handler.take()
