@@ -2,8 +2,8 @@
 
 Same engine, same texts as the bot. Answers come from stdin one per line, so a script can drive
 it (`printf '1\n2\n…' | navigator console`); when stdin is not a terminal each answer is echoed,
-so the output reads as a transcript. Conventions: a number picks an option («1,3» for several),
-«?» or «не знаю» skips, «<» or «назад» goes back, «q» quits.
+so the output reads as a transcript. Conventions: a number picks an option («1,3» for several;
+«0» — none of them), «?» or «не знаю» skips, «<» or «назад» goes back, «q» quits.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Console:
 
     def run(self) -> int:
         self.say("Навигатор по мерам поддержки бизнеса Москвы — офлайн-версия бота.")
-        self.say("Отвечайте номером варианта (несколько — через запятую), «?» — не знаю, "
+        self.say("Отвечайте номером варианта (несколько — через запятую, «0» — ничего из списка), «?» — не знаю, "
                  "«<» — назад, «q» — выход.")
         progress = Progress(version=self.bundle.questionnaire.version)
         while (node := self.engine.current(progress)) is not None:
@@ -149,7 +149,12 @@ def _labels(node: Node_) -> list[str]:
     return [option.label for option in node.options]
 
 
+NOTHING_WORDS = {"0", "-", "ничего", "нет", "никакими", "ничем"}
+
+
 def _pick(node: Node_, answer: str) -> Any:
+    if node.kind == "multi" and answer.lower() in NOTHING_WORDS:
+        return frozenset()
     parts = [p.strip() for p in answer.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     chosen: list[str] = []
     for part in parts:
