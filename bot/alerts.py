@@ -10,6 +10,7 @@ Decisions:
 - How: through the outbox (``sendMessage`` rows, ``kind='alert'``), so the worker sends at
   Telegram's pace and retries; never from the reload itself.
 - Each message has «Подробнее» (the measure card) and «Отписаться».
+- Deadline reminders use the same claim with the key ``deadline:<date>``: one per window.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CardCb
 from db.repositories import OutboxRepository
 from db.staff.repository import MeasureAlertRepository, subscribed_profiles
+from rules.catalogue import Catalogue
 from rules.catalogue_diff import CatalogueDiff
 from rules.data import Bundle
 from rules.eligibility import Verdict
-from rules.rematch import AlertCandidate, rematch
+from rules.rematch import AlertCandidate, deadline_reminders, rematch
 
 ALERT_KIND = "alert"
+REMINDER_KIND = "reminder"
+DEFAULT_REMINDER_DAYS = 7  # remind this many days before a window closes
 
 
 class AlertsCb(CallbackData, prefix="al"):
@@ -46,10 +50,14 @@ def subscription_button(subscribed: bool) -> InlineKeyboardButton:
 
 def alert_text(candidate: AlertCandidate) -> str:
     measure = candidate.measure
-    lead = "🔔 Новая мера поддержки" if candidate.new else "🔔 Мера поддержки обновилась"
-    verdict = ("по вашим ответам подходит" if candidate.verdict is Verdict.ELIGIBLE
-               else "может подойти — уточните условия в карточке")
-    lines = [f"{lead} — {verdict}:", "", f"<b>{html.escape(measure.title)}</b>"]
+    if candidate.closes is not None:
+        lines = [f"⏰ Приём заявок закрывается {candidate.closes:%d.%m.%Y} — по вашим ответам мера подходит:",
+                 "", f"<b>{html.escape(measure.title)}</b>"]
+    else:
+        lead = "🔔 Новая мера поддержки" if candidate.new else "🔔 Мера поддержки обновилась"
+        verdict = ("по вашим ответам подходит" if candidate.verdict is Verdict.ELIGIBLE
+                   else "может подойти — уточните условия в карточке")
+        lines = [f"{lead} — {verdict}:", "", f"<b>{html.escape(measure.title)}</b>"]
     if measure.amount is not None:
         lines.append(html.escape(measure.amount.display))
     lines += ["", html.escape(measure.summary[:600])]
@@ -78,7 +86,8 @@ def dedupe_key(candidate: AlertCandidate) -> str:
     return f"alert:{candidate.user_id}:{candidate.measure.id}:{candidate.key}"[:128]
 
 
-async def queue_alerts(session: AsyncSession, candidates: list[AlertCandidate], version_id: int | None) -> int:
+async def queue_alerts(session: AsyncSession, candidates: list[AlertCandidate], version_id: int | None,
+                       kind: str = ALERT_KIND) -> int:
     """Claim and enqueue each alert once; return how many were new. The caller commits."""
     claims = MeasureAlertRepository(session)
     outbox = OutboxRepository(session)
@@ -88,7 +97,7 @@ async def queue_alerts(session: AsyncSession, candidates: list[AlertCandidate], 
                                   candidate.verdict.value, version_id):
             continue
         await outbox.enqueue(candidate.user_id, "sendMessage", alert_payload(candidate),
-                             dedupe_key=dedupe_key(candidate), kind=ALERT_KIND)
+                             dedupe_key=dedupe_key(candidate), kind=kind)
         queued += 1
     return queued
 
@@ -100,3 +109,13 @@ async def plan_alerts(session: AsyncSession, before: Bundle, after: Bundle, diff
     await session.rollback()  # end the read before the CPU work; the writes begin their own transaction
     candidates = await asyncio.to_thread(rematch, before.catalogue, after.catalogue, diff, profiles, today)
     return await queue_alerts(session, candidates, version_id)
+
+
+async def plan_deadline_reminders(session: AsyncSession, catalogue: Catalogue, days: int,
+                                  today: dt.date | None = None) -> int:
+    """One reminder per subscriber per closing window (see ``rules.rematch.deadline_reminders``)."""
+    profiles = await subscribed_profiles(session)
+    await session.rollback()
+    candidates = await asyncio.to_thread(deadline_reminders, catalogue, profiles,
+                                         today or dt.date.today(), days)
+    return await queue_alerts(session, candidates, None, kind=REMINDER_KIND)

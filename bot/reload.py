@@ -35,6 +35,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Domain
+from db.repositories import OutboxRepository
 from db.staff.models import CatalogueVersion
 from db.staff.repository import CatalogueVersionRepository
 from rules.catalogue_diff import CatalogueDiff, diff_catalogues
@@ -43,6 +44,7 @@ from rules.errors import DataError, Problem
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL = 5.0  # seconds between checks of the newest accepted version
+REMINDER_INTERVAL = 3600.0  # seconds between passes over closing application windows
 MAX_PROBLEMS_SHOWN = 25
 
 # (session, live bundle before, accepted bundle, diff, version row id) → alerts queued
@@ -138,6 +140,9 @@ class Reloader:
         questionnaire_path: str | Path,
         alerts: AlertPlanner | None = None,
         poll_interval: float = POLL_INTERVAL,
+        admin_ids: frozenset[int] = frozenset(),
+        reminder_days: int = 0,
+        reminder_interval: float = REMINDER_INTERVAL,
     ) -> None:
         self.holder = holder
         self.sessions = sessions
@@ -145,6 +150,9 @@ class Reloader:
         self.questionnaire_path = Path(questionnaire_path)
         self.alerts = alerts
         self.poll_interval = poll_interval
+        self.admin_ids = admin_ids
+        self.reminder_days = reminder_days
+        self.reminder_interval = reminder_interval
         self._lock = asyncio.Lock()
         self._seen_version_id: int | None = None
 
@@ -234,20 +242,49 @@ class Reloader:
                 log.exception("polling the accepted catalogue version failed")
             await asyncio.sleep(self.poll_interval)
 
-    async def on_signal(self) -> None:
-        """SIGHUP: reload, and tell the log (the admins hear through /reload's twin in the log)."""
+    async def remind_once(self) -> int:
+        """Queue deadline reminders for the live catalogue (once per user and window)."""
+        from bot.alerts import plan_deadline_reminders
+
+        async with self.sessions() as session:
+            queued = await plan_deadline_reminders(session, self.live.catalogue, self.reminder_days)
+            await session.commit()
+        if queued:
+            log.info("queued %s deadline reminder(s)", queued)
+        return queued
+
+    async def remind_forever(self) -> None:
+        while True:
+            try:
+                await self.remind_once()
+            except Exception:
+                log.exception("deadline reminders failed")
+            await asyncio.sleep(self.reminder_interval)
+
+    async def on_signal(self) -> ReloadResult:
+        """SIGHUP: reload, log the outcome and tell the admins through the outbox."""
         result = await self.reload("SIGHUP")
         if result.ok:
             log.info("SIGHUP reload: %s", "no change" if not result.changed else result.version)
         else:
             for problem in result.problems:
                 log.error("SIGHUP reload rejected: %s", problem)
+        if self.admin_ids and (result.changed or not result.ok):
+            text = "Перезагрузка по сигналу SIGHUP.\n" + result.admin_text()
+            async with self.sessions() as session:
+                outbox = OutboxRepository(session)
+                for admin_id in sorted(self.admin_ids):
+                    await outbox.enqueue(admin_id, "sendMessage",
+                                         {"chat_id": admin_id, "text": text[:4096], "parse_mode": "HTML"},
+                                         kind="staff")
+                await session.commit()
+        return result
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """While the bot runs: SIGHUP reloads, and the accepted version is polled."""
         loop = asyncio.get_running_loop()
-        tasks: set[asyncio.Task[None]] = set()
+        tasks: set[asyncio.Task[ReloadResult]] = set()
 
         def on_hup() -> None:
             task = loop.create_task(self.on_signal())
@@ -258,13 +295,16 @@ class Reloader:
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, on_hup)
             installed = True
-        poller = loop.create_task(self.poll_forever())
+        background = [loop.create_task(self.poll_forever())]
+        if self.reminder_days > 0:
+            background.append(loop.create_task(self.remind_forever()))
         try:
             yield
         finally:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if installed:
                 loop.remove_signal_handler(signal.SIGHUP)
 
@@ -274,11 +314,14 @@ def install(dispatcher: Any, domain: Domain, sessions: async_sessionmaker[AsyncS
             alerts: AlertPlanner | None = None) -> Reloader:
     """Wire hot reload into a dispatcher: the live-domain middleware and ``reloader`` in its data;
     accepted versions plan alerts (``bot.alerts.plan_alerts``) unless another planner is given."""
-    from bot.alerts import plan_alerts
+    from bot.alerts import DEFAULT_REMINDER_DAYS, plan_alerts
 
     holder = DomainHolder(domain)
+    settings = dispatcher.workflow_data.get("settings")
     reloader = Reloader(holder, sessions, measures_path, questionnaire_path,
-                        alerts=alerts if alerts is not None else plan_alerts)
+                        alerts=alerts if alerts is not None else plan_alerts,
+                        admin_ids=frozenset(getattr(settings, "admin_ids", frozenset())),
+                        reminder_days=int(getattr(settings, "deadline_reminder_days", DEFAULT_REMINDER_DAYS)))
     dispatcher.update.outer_middleware(CurrentDomainMiddleware(holder))
     dispatcher["reloader"] = reloader
     dispatcher["domain_holder"] = holder

@@ -44,8 +44,9 @@ class AlertCandidate:
     user_id: int
     measure: Measure
     verdict: Verdict
-    key: str  # the measure-version fingerprint: one alert per user per key
+    key: str  # the measure-version fingerprint (or ``deadline:<date>``): one alert per user per key
     new: bool  # a new measure (else a changed one)
+    closes: dt.date | None = None  # set for a deadline reminder: the window's last day
 
 
 def targets(before: Catalogue, after: Catalogue, diff: CatalogueDiff) -> tuple[Target, ...]:
@@ -120,4 +121,37 @@ def rematch(
     out: list[AlertCandidate] = []
     for user_id, profile in profiles:
         out.extend(rematch_profile(user_id, profile, before, after, chosen, today))
+    return out
+
+
+def deadline_reminders(
+    catalogue: Catalogue,
+    profiles: Iterable[tuple[int, Mapping[str, Any]]],
+    today: dt.date,
+    days: int,
+) -> list[AlertCandidate]:
+    """Eligible users of every open measure whose window closes within ``days`` (today included).
+
+    Only «подходит» earns a reminder: a «возможно» needs a conversation, not a countdown. The key
+    names the closing date, so a reminder is sent once per window, and again if a new round
+    with a new date opens later.
+    """
+    closing = [m for m in catalogue.measures
+               if m.window.until is not None and m.window.is_open(today)
+               and 0 <= (m.window.until - today).days <= days]
+    if not closing:
+        return []
+    out: list[AlertCandidate] = []
+    for user_id, profile in profiles:
+        prepared = prepare(profile)
+        evaluation = Evaluation(catalogue, prepared)
+        used = prepared.get("used_measures", frozenset())
+        for measure in closing:
+            if measure.id in used or holds(measure, prepared):
+                continue
+            if evaluation.verdict(measure)[0] is Verdict.ELIGIBLE:
+                assert measure.window.until is not None
+                out.append(AlertCandidate(user_id, measure, Verdict.ELIGIBLE,
+                                          f"deadline:{measure.window.until.isoformat()}", False,
+                                          measure.window.until))
     return out

@@ -126,3 +126,20 @@ async def test_fan_out_to_10000_saved_profiles(staff: StaffWorld) -> None:
     assert elapsed < 60, elapsed
     again = await staff.reloader.reload(f"admin:{ADMIN_ID}")
     assert again.alerts == 0 and len(await alert_rows(staff)) == len(expected)
+
+
+async def test_a_closing_window_reminds_each_eligible_subscriber_once(staff: StaffWorld) -> None:
+    import datetime as dt
+
+    await add_users(staff, [(2001, OLD, True, False), (2002, OLD, False, False), (2003, YOUNG, True, False)])
+    closes = dt.date.today() + dt.timedelta(days=3)
+    staff.edit(staff.measures, "    window: {status: rolling}", f"    window: {{status: rolling, until: {closes.isoformat()}}}")
+    await staff.reloader.reload("test")
+    staff.reloader.reminder_days = 7
+    assert await staff.reloader.remind_once() == 2  # the loan: 2001 and 2003 (both SMEs); 2002 is not subscribed
+    assert await staff.reloader.remind_once() == 0
+    async with staff.sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))).all()
+    assert sorted(r.chat_id for r in rows) == [2001, 2003]
+    assert all(f"закрывается {closes:%d.%m.%Y}" in r.payload["text"] for r in rows)
+    await staff.bot(SendMessage(**rows[0].payload))

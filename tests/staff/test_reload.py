@@ -8,6 +8,7 @@ import os
 import signal
 from pathlib import Path
 
+from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
 from bot.reload import Reloader
@@ -153,7 +154,23 @@ async def test_sighup_reloads(staff: StaffWorld) -> None:
             raise AssertionError("SIGHUP did not reload")
     async with staff.sessions() as session:
         [row] = (await session.scalars(select(CatalogueVersion))).all()
+        [told] = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "staff"))).all()
     assert row.accepted_by == "SIGHUP"
+    assert told.chat_id == ADMIN_ID and "SIGHUP" in told.payload["text"] and "4 000 000" in told.payload["text"]
+
+
+async def test_sighup_with_a_broken_file_tells_the_admins_where(staff: StaffWorld) -> None:
+    good = staff.live
+    staff.edit(staff.questionnaire, "    kind: yesno\n    text: Есть долги по налогам?",
+               "    kind: yes_no\n    text: Есть долги по налогам?")
+    result = await staff.reloader.on_signal()
+    assert not result.ok and staff.live is good
+    async with staff.sessions() as session:
+        [told] = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "staff"))).all()
+    text = told.payload["text"]
+    assert told.chat_id == ADMIN_ID and "Файлы не загружены" in text
+    assert f"{staff.questionnaire}:" in text and "yes_no" in text
+    await staff.bot(SendMessage(**told.payload))  # Telegram would accept it
 
 
 async def test_another_instance_follows_the_accepted_version(staff: StaffWorld, tmp_path: Path) -> None:

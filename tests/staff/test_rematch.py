@@ -11,7 +11,7 @@ from bench.rematch_bench import changed_catalogue, from_scratch, random_profiles
 from rules.catalogue import Catalogue, load_catalogue
 from rules.catalogue_diff import diff_catalogues
 from rules.eligibility import Verdict
-from rules.rematch import rematch, targets
+from rules.rematch import deadline_reminders, rematch, targets
 from tests.conftest import MEASURES
 
 FIXTURE = Path(__file__).resolve().parent.parent / "bot" / "data" / "measures.yaml"
@@ -78,3 +78,14 @@ def test_rematch_agrees_with_matching_from_scratch_on_the_shipped_catalogue() ->
     found = rematch(shipped, changed, diff_catalogues(shipped, changed), profiles, dt.date(2026, 11, 27))
     assert found, "the benchmark change should alert someone"
     assert {(a.user_id, a.measure.id) for a in found} == from_scratch(shipped, changed, profiles)
+
+
+def test_deadline_reminders_go_to_the_eligible_within_the_horizon(before: Catalogue) -> None:
+    closing = edited("    window: {status: rolling}", "    window: {status: rolling, until: 2026-12-01}")
+    profiles = [(1, OLD), (2, {"needs": ["loan"]}), (3, {**OLD, "used_measures": ["test-sme-loan"]})]
+    found = deadline_reminders(closing, profiles, TODAY, days=7)
+    assert [(a.user_id, a.measure.id, a.key, a.closes) for a in found] == [
+        (1, "test-sme-loan", "deadline:2026-12-01", dt.date(2026, 12, 1))
+    ]  # 2 is only «возможно», 3 already received it
+    assert deadline_reminders(closing, profiles, TODAY, days=3) == []  # 4 days left: not yet
+    assert deadline_reminders(closing, profiles, dt.date(2026, 12, 2), days=7) == []  # closed
