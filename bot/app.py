@@ -21,7 +21,7 @@ from aiogram.types import BotCommand
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import errors, texts
+from bot import errors, event_watch, texts
 from bot.config import Settings
 from bot.domain import Domain
 from bot.middlewares.database import UnitOfWorkMiddleware
@@ -89,7 +89,8 @@ async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[Asy
     await set_menu_commands(bot)
     purger = asyncio.create_task(_purge_claims(sessions))
     try:
-        async with dp["reloader"].running():  # SIGHUP reloads; the accepted version is polled
+        # SIGHUP reloads; the accepted version is polled; the outbox follows events.yaml
+        async with dp["reloader"].running(), event_watch.running(dp, sessions):
             await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
         purger.cancel()

@@ -406,3 +406,24 @@ def check_files(
             examples = sum(e.example for e in calendar.events)
             parts.append(f"{len(calendar.events)} events, {examples} of them examples ({calendar.path})")
     return problems, "; ".join(parts)
+
+
+ALERT_HORIZON_DAYS = 60
+
+
+def alert_pairs(
+    events: Iterable[Event],
+    profiles: Iterable[tuple[int, Mapping[str, Any]]],
+    now: dt.datetime,
+    known: frozenset[str] | None = None,
+) -> list[tuple[int, Event]]:
+    """(user id, event) for every subscriber an upcoming event fits (their cluster or sector).
+
+    ``known`` are the ids of the calendar already seen; only other events are new. The caller
+    makes each pair happen once (a unique key per user and event), so a repeated reload or a
+    restart that passes ``known=None`` never alerts twice.
+    """
+    horizon = now + dt.timedelta(days=ALERT_HORIZON_DAYS)
+    fresh = [e for e in events if (known is None or e.id not in known) and e.active and now < e.starts_at <= horizon]
+    people = list(profiles)
+    return [(user_id, event) for event in fresh for user_id, profile in people if fits_subscriber(event, profile)]
