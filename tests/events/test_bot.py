@@ -198,3 +198,25 @@ async def test_places_filter_by_okrug_keeps_city_services(world: World) -> None:
     await client.click("ЗелАО")
     screen = client.screen()
     assert "Технопарк «Три»" in screen and "Сервис «Четыре»" in screen and "Технопарк «Один»" not in screen
+
+
+async def test_edits_to_events_yaml_go_live_and_a_broken_edit_keeps_the_last_good(
+    world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import os
+
+    client = world.client
+    path = tmp_path / "events.yaml"
+    await client.send("/events")
+    assert "Вебинар для всех" in client.screen()
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Вебинар для всех", "Вебинар для всех участников"), "utf-8")
+    os.utime(path, (1, 1))  # a different modification time, however fast the test runs
+    await client.send("/events")
+    assert "Вебинар для всех участников" in client.screen()
+
+    path.write_text(text.replace("format: online", "format: radio", 1), "utf-8")
+    os.utime(path, (2, 2))
+    await client.send("/events")
+    assert "Вебинар для всех участников" in client.screen()  # the last good version stays live
+    assert "unknown value 'radio'" in caplog.text and f"{path}:" in caplog.text
