@@ -40,6 +40,12 @@ DEFAULT_REMINDER_DAYS = 7  # remind this many days before a window closes
 
 class AlertsCb(CallbackData, prefix="al"):
     on: bool
+    t: bool = False  # pressed under results or the profile: answer with a toast, keep that screen
+
+
+def opt_in_button() -> InlineKeyboardButton:
+    """«Сообщать о новых мерах» under results and in /profile: one tap subscribes."""
+    return InlineKeyboardButton(text="🔔 Сообщать о новых мерах", callback_data=AlertsCb(on=True, t=True).pack())
 
 
 def subscription_button(subscribed: bool) -> InlineKeyboardButton:

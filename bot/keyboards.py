@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.alerts import opt_in_button
 from bot.callbacks import (
     AnswerCb,
     AskCb,
@@ -136,6 +137,7 @@ def results_page(
                 Button(text=texts.BUTTON_CHANGE_ANSWERS, callback_data=MenuCb(action="profile").pack()),
                 Button(text=texts.BUTTON_ASK_CONSULTANT, callback_data=AskCb().pack()),
             ],
+            [opt_in_button()],
         ]
     )
 
@@ -191,6 +193,7 @@ def profile_menu(has_answers: bool) -> InlineKeyboardMarkup:
     if has_answers:
         rows.append([Button(text=texts.BUTTON_EDIT_ANSWER, callback_data=MenuCb(action="edit").pack())])
         rows.append([Button(text=texts.BUTTON_SHOW_RESULTS, callback_data=ResultsCb(p=0).pack())])
+        rows.append([opt_in_button()])
     rows.append([Button(text=texts.BUTTON_RESET, callback_data=MenuCb(action="reset").pack())])
     return _markup(rows)
 

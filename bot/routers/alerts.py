@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.alerts import AlertsCb, subscription_button
 from bot.replies import replace, send
@@ -18,6 +19,7 @@ SUBSCRIBED = ("🔔 Вы подписаны: когда появится мер�
 UNSUBSCRIBED = "Сообщения о новых мерах отключены. Включить снова можно командой /alerts."
 OFFER = ("Можем написать, когда появится новая мера поддержки, которая подходит по вашим ответам. "
          "Одно сообщение об одной мере, отписаться — одной кнопкой.")
+TOAST_SUBSCRIBED = "Готово: напишем, когда появится подходящая мера. Отписаться — /alerts."
 NEED_CONSENT = "Сначала ответьте на несколько вопросов: нажмите /start."
 
 
@@ -34,7 +36,8 @@ async def alerts_command(message: Message, bot: Bot, uow: UnitOfWork) -> None:
     await send(bot, message.chat.id, _screen(user.alerts_opt_in, SUBSCRIBED if user.alerts_opt_in else OFFER))
 
 
-async def alerts_toggle(callback: CallbackQuery, callback_data: AlertsCb, bot: Bot, uow: UnitOfWork) -> None:
+async def alerts_toggle(callback: CallbackQuery, callback_data: AlertsCb, callback_answer: CallbackAnswer,
+                        bot: Bot, uow: UnitOfWork) -> None:
     users = UserRepository(uow.session)
     user = await users.get(callback.from_user.id)
     if user is None or not user.has_consent:
@@ -42,6 +45,10 @@ async def alerts_toggle(callback: CallbackQuery, callback_data: AlertsCb, bot: B
         return
     await users.set_alerts(callback.from_user.id, callback_data.on)
     await uow.commit()
+    if callback_data.t:  # under the results or the profile: keep that screen, confirm in a toast
+        callback_answer.text = TOAST_SUBSCRIBED if callback_data.on else UNSUBSCRIBED
+        callback_answer.show_alert = False
+        return
     await replace(callback, bot, _screen(callback_data.on, SUBSCRIBED if callback_data.on else UNSUBSCRIBED))
 
 

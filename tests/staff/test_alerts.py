@@ -143,3 +143,17 @@ async def test_a_closing_window_reminds_each_eligible_subscriber_once(staff: Sta
     assert sorted(r.chat_id for r in rows) == [2001, 2003]
     assert all(f"закрывается {closes:%d.%m.%Y}" in r.payload["text"] for r in rows)
     await staff.bot(SendMessage(**rows[0].payload))
+
+
+async def test_opt_in_from_the_results_keeps_the_results(staff: StaffWorld) -> None:
+    user = staff.client(2001)
+    await start_and_consent(user)
+    await finish_questionnaire(user)
+    results = user.screen()
+    replies = await user.click("🔔 Сообщать о новых мерах")
+    [answer] = [r for r in replies if r.__api_method__ == "answerCallbackQuery"]
+    assert answer.text and "напишем" in answer.text
+    assert user.screen() == results  # the list stays where it was
+    async with staff.sessions() as session:
+        stored = await session.get(User, 2001, populate_existing=True)
+        assert stored is not None and stored.alerts_opt_in is True
