@@ -18,12 +18,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import BotCommand
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import errors, event_watch, texts
 from bot.config import Settings
 from bot.domain import Domain
+from bot.middlewares.callback_answer import AnswerOnceMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware, TokenBuckets
 from bot.reload import install as install_reload
@@ -53,7 +53,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
     install_reload(dp, domain, sessions, settings.measures_path, settings.questionnaire_path)
-    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.callback_query.middleware(AnswerOnceMiddleware())
     dp.include_router(errors.make_router())
     dp.include_routers(*get_routers())
     return dp

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.domain import Domain
 from bot.texts import PRIVACY_POLICY_VERSION
 from db.forget import ForgetReport, forget_user
@@ -56,9 +58,16 @@ class Journey:
     # --- loading ------------------------------------------------------------------------
 
     async def load(self) -> tuple[User | None, Profile | None]:
+        """The user and profile rows, in one query, once per update."""
         if not self._loaded:
-            self._user = await UserRepository(self.session).get(self.user_id)
-            self._profile = await ProfileRepository(self.session).get(self.user_id) if self._user else None
+            row = (
+                await self.session.execute(
+                    select(User, Profile)
+                    .outerjoin(Profile, Profile.user_id == User.telegram_id)
+                    .where(User.telegram_id == self.user_id)
+                )
+            ).first()
+            self._user, self._profile = (row[0], row[1]) if row else (None, None)
             self._loaded = True
         return self._user, self._profile
 
@@ -77,9 +86,7 @@ class Journey:
         return progress
 
     def step(self, progress: Progress) -> Step:
-        engine = self.domain.engine
-        node = engine.current(progress)
-        asked, total = engine.position(progress)
+        node, asked, total = self.domain.step(progress)
         return Step(node, asked, total)
 
     async def current_step(self) -> Step:
@@ -146,7 +153,7 @@ class Journey:
 
     async def _save(self, progress: Progress, state: dict[str, Any] | None = None) -> None:
         _, profile = await self.load()
-        finished = self.domain.engine.is_finished(progress)
+        finished = self.step(progress).node is None
         previous_state = dict(profile.state) if profile and profile.state else {}
         if state is None:
             state = (
@@ -155,15 +162,25 @@ class Journey:
         completed = (
             (profile.completed_at if profile and profile.completed_at else utcnow()) if finished else None
         )
-        await ProfileRepository(self.session).save(
-            self.user_id,
-            answers={k: _jsonable(v) for k, v in progress.profile().items()},
-            progress=progress.to_dict(),
-            state=state,
-            questionnaire_version=self.domain.version,
-            completed_at=completed,
-        )
-        self._profile = await ProfileRepository(self.session).get(self.user_id)
+        answers = {k: _jsonable(v) for k, v in progress.profile().items()}
+        if profile is None:
+            await ProfileRepository(self.session).save(
+                self.user_id,
+                answers=answers,
+                progress=progress.to_dict(),
+                state=state,
+                questionnaire_version=self.domain.version,
+                completed_at=completed,
+            )
+            self._profile = await ProfileRepository(self.session).get(self.user_id)
+            return
+        # The row is loaded: change it in place (one UPDATE at commit, no extra round trip).
+        profile.answers = answers
+        profile.progress = progress.to_dict()
+        profile.state = state
+        profile.questionnaire_version = self.domain.version
+        profile.completed_at = completed
+        profile.revision = (profile.revision or 0) + 1
 
     # --- results and lists --------------------------------------------------------------
 
@@ -183,14 +200,7 @@ class Journey:
         if state.get("list") == where:
             return
         state["list"] = where
-        await ProfileRepository(self.session).save(
-            self.user_id,
-            answers=profile.answers,
-            progress=profile.progress,
-            state=state,
-            questionnaire_version=profile.questionnaire_version,
-            completed_at=profile.completed_at,
-        )
+        profile.state = state
 
     async def last_list(self) -> dict[str, Any] | None:
         _, profile = await self.load()

@@ -1,53 +1,66 @@
 """One update, one unit of work: the ``update_id`` claim commits together with the effects.
 
-Why not claim at the start and commit at the end: on SQLite every transaction holds the write
-lock, and a handler sends replies over the network, so holding a transaction across the
-handler would serialise every user's updates behind Telegram's round trips. Instead:
+The claim is the first statement of the update's first transaction: when the handler first
+touches the database, the session begins (``BEGIN IMMEDIATE`` on SQLite) and inserts the claim
+before anything else. A redelivered update finds the claim committed and stops right there
+(``DuplicateUpdate``) — before its handler has changed or sent anything. Handlers commit before
+they send, so no transaction (and on SQLite no write lock) is held across a network call.
 
-1. ``seen()`` — a short read: was this update already committed? (a redelivery → do nothing);
-2. the handler reads and writes, then calls ``commit()`` *before* it sends anything: that
-   inserts the claim and commits it with the effects in one transaction;
-3. after the handler, ``commit()`` runs again (a no-op for the claim if already taken).
-
-If two copies of one update race past ``seen()``, the second ``commit()`` finds the claim taken,
-rolls its effects back and raises ``DuplicateUpdate`` before it could send anything.
+A handler that never touches the database (say /help) is claimed after it ran, by the final
+``commit()``; a redelivery of such an update can repeat its reply but changes nothing.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
-from db.models import ProcessedUpdate
-from db.repositories.updates import UpdateClaimRepository
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
+
+from db.models import ProcessedUpdate, utcnow
+from db.upsert import insert_for
 
 
 class DuplicateUpdate(Exception):
-    """This update was already processed by someone else; its effects were rolled back."""
+    """This update was already processed; nothing of this attempt is kept."""
 
 
 class UnitOfWork:
     def __init__(self, session: AsyncSession, update_id: int) -> None:
         self.session = session
         self.update_id = update_id
-        self.claimed = False
+        self.claimed = False  # the claim is in the current or a committed transaction
+        self.claim_committed = False
+        self._insert = insert_for(session, ProcessedUpdate)
+        event.listen(session.sync_session, "after_begin", self._claim_on_begin)
 
-    async def seen(self) -> bool:
-        """True if the update's claim is already committed. Ends its own short transaction."""
-        found = await self.session.scalar(
-            select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == self.update_id)
+    def _claim_on_begin(
+        self, _session: Session, _transaction: SessionTransaction, connection: Connection
+    ) -> None:
+        if self.claimed:
+            return
+        stmt = self._insert.values(update_id=self.update_id, processed_at=utcnow()).on_conflict_do_nothing(
+            index_elements=["update_id"]
         )
-        await self.session.rollback()
-        return found is not None
+        result: Any = connection.execute(stmt)
+        if result.rowcount != 1:
+            raise DuplicateUpdate(self.update_id)
+        self.claimed = True
 
     async def commit(self) -> None:
-        """Claim the update (once) and commit everything done so far."""
+        """Commit everything done so far; the claim goes with the first commit.
+
+        If nothing touched the database yet, this claims the update on its own.
+        """
         if not self.claimed:
-            if not await UpdateClaimRepository(self.session).claim(self.update_id):
-                await self.session.rollback()
-                raise DuplicateUpdate(self.update_id)
-            self.claimed = True
+            await self.session.connection()  # begins the transaction → inserts the claim
         await self.session.commit()
+        self.claim_committed = True
 
     async def rollback(self) -> None:
+        """Undo this transaction; an uncommitted claim goes with it and is retried next time."""
         await self.session.rollback()
+        if not self.claim_committed:
+            self.claimed = False

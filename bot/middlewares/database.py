@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    """Injects ``uow`` (and ``session``); a redelivered update is dropped before any handler.
+    """Injects ``uow`` (and ``session``); a redelivered update stops at its first query.
 
     Handlers commit (``uow.commit()``) before they send; whatever is left is committed after
     the handler returns. An exception rolls everything back, the claim included, so Telegram's
@@ -35,15 +35,12 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         async with self.sessions() as session:
             uow = UnitOfWork(session, event.update_id)
-            if await uow.seen():
-                log.info("update %s already processed; skipped", event.update_id)
-                return None
             data["uow"] = uow
             data["session"] = session
             try:
                 result = await handler(event, data)
                 await uow.commit()
             except DuplicateUpdate:
-                log.info("update %s processed concurrently elsewhere; rolled back", event.update_id)
+                log.info("update %s was already processed; nothing done", event.update_id)
                 return None
             return result

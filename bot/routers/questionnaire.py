@@ -38,7 +38,7 @@ async def _current_node(
     if node is None or not await journey.consented():
         return None
     progress = await journey.progress()
-    current = domain.engine.current(progress)
+    current = journey.step(progress).node
     if current is None or current.id != node.id:
         return None
     return progress, node

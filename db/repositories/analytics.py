@@ -20,7 +20,6 @@ class AnalyticsRepository:
     async def _record(self, event: AnalyticsEvent) -> None:
         event.created_at = utcnow()
         self.session.add(event)
-        await self.session.flush()
 
     async def question_answered(
         self, user_id: int, subject: str, node_id: str, field: str, *, skipped: bool = False

@@ -28,7 +28,6 @@ class AnswerHistoryRepository:
                 answered_at=utcnow(),
             )
         )
-        await self.session.flush()
 
     async def for_user(self, user_id: int) -> list[AnswerRecord]:
         rows = await self.session.scalars(

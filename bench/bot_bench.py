@@ -1,0 +1,315 @@
+"""Bot benchmark (issue 4): the real dispatcher, middlewares and SQLite database vs a baseline bot.
+
+Workload — a realistic mix per simulated user: /start, consent, the whole questionnaire
+(button answers, multi-select, typed numbers), results, three card opens, «Назад к списку»,
+two free-text questions. Every update goes through ``Dispatcher.feed_update`` with our
+routers, throttle, unit of work (update claim committed with the effects), event isolation
+and the SQLite database in WAL mode; the Bot API is a null session that fabricates results.
+
+Baseline, in the same run, with the same updates: a bare aiogram bot that echoes, doing the
+minimal database work any persistent bot does — claim the update, upsert the user, insert one
+event, one transaction — on its own SQLite database with the same settings.
+
+Prints updates/s (sequential), p50/p99 per update and the ratio bot/baseline.
+Targets (2 cores): ratio ≥ 0.6, ≥ 250 updates/s, p99 < 25 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.base import BaseSession
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.methods import TelegramMethod
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import build_bot, build_dispatcher
+from bot.config import Settings
+from bot.domain import Domain
+from db.engine import create_engine, create_sessionmaker
+from db.migrate import upgrade
+from db.repositories import AnalyticsRepository, UpdateClaimRepository, UserRepository
+from rules.data import load_bundle
+from rules.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "bot" / "data"
+BOT_USER = User(id=42, is_bot=True, first_name="Bench")
+NUMBER_RANGES = {
+    "headcount": (1, 300),
+    "income_mln": (1, 2500),
+    "company_age_months": (1, 240),
+    "age_years": (18, 60),
+}
+FREE_TEXT = ("грант на оборудование для производства", "льготный заём для малого бизнеса")
+
+
+class NullSession(BaseSession):
+    """Answers every Bot API call with a valid result at no cost; keeps only the last keyboard."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids = itertools.count(1)
+        self.calls = 0
+        self.last: dict[int, Message] = {}
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        self.calls += 1
+        name = method.__api_method__
+        if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            chat_id = int(getattr(method, "chat_id", 0) or 0)
+            markup = getattr(method, "reply_markup", None)
+            message = Message(
+                message_id=int(getattr(method, "message_id", 0) or next(self.ids)),
+                date=dt.datetime.now(dt.UTC),
+                chat=Chat(id=chat_id, type="private"),
+                from_user=BOT_USER,
+                text=getattr(method, "text", None) or "…",
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+            if message.reply_markup is not None:
+                self.last[chat_id] = message
+            return message
+        if name == "getMe":
+            return BOT_USER
+        return True
+
+
+class Driver:
+    """Plays one user at a time against the real bot, choosing each next update from the replies."""
+
+    def __init__(self, dp: Dispatcher, bot: Bot, session: NullSession, domain: Domain) -> None:
+        self.dp, self.bot, self.session, self.domain = dp, bot, session, domain
+        self.update_ids = itertools.count(1)
+        self.message_ids = itertools.count(1)
+        self.latencies: list[float] = []
+        self.updates: list[Update] = []
+        self.kinds: list[str] = []
+
+    async def feed(self, update: Update, kind: str = "other") -> None:
+        self.updates.append(update)
+        start = time.perf_counter()
+        await self.dp.feed_update(self.bot, update)
+        self.latencies.append(time.perf_counter() - start)
+        self.kinds.append(kind)
+
+    def _mounted(self, update: Update) -> Update:
+        """As long polling delivers it: parsed with the bot in context (outside the timing)."""
+        return Update.model_validate(update.model_dump(), context={"bot": self.bot})
+
+    def _user(self, uid: int) -> User:
+        return User(id=uid, is_bot=False, first_name="Bench")
+
+    async def text(self, uid: int, text: str, kind: str = "typed answer") -> None:
+        message = Message(
+            message_id=next(self.message_ids),
+            date=dt.datetime.now(dt.UTC),
+            chat=Chat(id=uid, type="private"),
+            from_user=self._user(uid),
+            text=text,
+        )
+        await self.feed(self._mounted(Update(update_id=next(self.update_ids), message=message)), kind)
+
+    async def click(self, uid: int, label: str | None = None, index: int = 0, kind: str = "button") -> bool:
+        message = self.session.last.get(uid)
+        if message is None or message.reply_markup is None:
+            return False
+        buttons = [b for row in message.reply_markup.inline_keyboard for b in row if b.callback_data]
+        if label is not None:
+            buttons = [b for b in buttons if label in b.text]
+            if not buttons:
+                return False
+        data = buttons[min(index, len(buttons) - 1)].callback_data
+        query = CallbackQuery(
+            id=str(next(self.update_ids)),
+            from_user=self._user(uid),
+            chat_instance="ci",
+            data=data,
+            message=message,
+        )
+        await self.feed(self._mounted(Update(update_id=next(self.update_ids), callback_query=query)), kind)
+        return True
+
+    async def journey(self, uid: int) -> None:
+        """One user, answering at random (seeded): users share only the answers they happen to."""
+        rng = random.Random(uid)
+        await self.text(uid, "/start bench", kind="command")
+        await self.click(uid, "Согласен", kind="consent")
+        for _ in range(40):
+            message = self.session.last.get(uid)
+            text = message.text if message and message.text else ""
+            if "Вопрос" not in text:
+                break
+            progress = await self._current_field(uid)
+            if progress is None:
+                break
+            field, kind = progress
+            if kind == "multi":
+                for _ in range(rng.randint(1, 2)):
+                    await self.click(uid, "▫️", rng.randint(0, 5), kind="multi tick")
+                await self.click(uid, "Готово", kind="button answer")
+            elif kind == "number":
+                low, high = NUMBER_RANGES.get(field, (1, 100))
+                await self.text(uid, str(rng.randint(low, high)))
+            elif kind in ("text", "okved", "inn"):
+                typed = {"okved": rng.choice(["26.51", "10.71", "62.01", "25.62"]), "inn": "7707083893"}
+                await self.text(uid, typed.get(kind, "ООО «Тест»"))
+            elif kind == "yesno":
+                yes = rng.random() < (0.1 if field == "tax_debt" else 0.6)
+                await self.click(uid, "Да" if yes else "Нет", kind="button answer")
+            else:
+                message = self.session.last[uid]
+                options = len(message.reply_markup.inline_keyboard) if message.reply_markup else 1
+                await self.click(uid, None, rng.randint(0, max(0, options - 2)), kind="button answer")
+        for number in ("1", "2", "3"):
+            if await self.click(uid, number, kind="card open"):
+                await self.click(uid, "Назад к списку", kind="back to list")
+        for question in FREE_TEXT:
+            await self.text(uid, question, kind="free text")
+
+    async def _current_field(self, uid: int) -> tuple[str, str] | None:
+        from bot.journey import Journey
+        from db.unit_of_work import UnitOfWork
+
+        async with self.dp["sessions"]() as session:
+            step = await Journey(UnitOfWork(session, 0), self.domain, uid).current_step()
+        return (step.node.field, step.node.kind) if step.node else None
+
+
+def baseline_dispatcher(sessions: async_sessionmaker[AsyncSession]) -> Dispatcher:
+    """Bare aiogram echo plus the minimal persistence: claim, upsert, event, one transaction."""
+    router = Router(name="baseline")
+
+    async def persist(update_id: int, user_id: int) -> None:
+        async with sessions() as session:
+            if not await UpdateClaimRepository(session).claim(update_id):
+                return
+            user = await UserRepository(session).ensure(user_id)
+            await AnalyticsRepository(session).measure_opened(user_id, user.pseudonym, "echo")
+            await session.commit()
+
+    @router.message(F.text)
+    async def echo(message: Message, event_update: Update, bot: Bot) -> None:
+        await persist(event_update.update_id, message.chat.id)
+        await bot.send_message(message.chat.id, message.text or "…")
+
+    @router.callback_query()
+    async def echo_button(callback: CallbackQuery, event_update: Update, bot: Bot) -> None:
+        await persist(event_update.update_id, callback.from_user.id)
+        await bot.answer_callback_query(callback.id)
+        await bot.send_message(callback.from_user.id, callback.data or "…")
+
+    dp = Dispatcher(storage=MemoryStorage(), events_isolation=SimpleEventIsolation())
+    dp.include_router(router)
+    return dp
+
+
+def load_domain() -> tuple[Domain, str]:
+    try:
+        return Domain(
+            load_bundle(ROOT / "measures.yaml", ROOT / "rules" / "questionnaire.yaml")
+        ), "shipped data"
+    except DataError:
+        return Domain(
+            load_bundle(FIXTURES / "measures.yaml", FIXTURES / "questionnaire.yaml")
+        ), "test fixtures"
+
+
+def summary(latencies: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    return len(ordered) / sum(ordered), p50, p99
+
+
+async def run(users: int, warmup: int, verbose: bool = False) -> int:
+    domain, source = load_domain()
+    with tempfile.TemporaryDirectory() as tmp:
+        bot_url = f"sqlite+aiosqlite:///{tmp}/bot.db"
+        base_url = f"sqlite+aiosqlite:///{tmp}/baseline.db"
+        await asyncio.to_thread(upgrade, bot_url)
+        await asyncio.to_thread(upgrade, base_url)
+        bot_engine, base_engine = create_engine(bot_url), create_engine(base_url)
+        settings = Settings(
+            _env_file=None, bot_token="42:BENCH", throttle_burst=10_000, throttle_rate=10_000.0
+        )  # type: ignore[call-arg]
+        try:
+            null = NullSession()
+            bot = build_bot("42:BENCH", session=null)
+            dp = build_dispatcher(domain, create_sessionmaker(bot_engine), settings)
+            driver = Driver(dp, bot, null, domain)
+            for uid in range(1, warmup + 1):
+                await driver.journey(uid)
+            driver.latencies.clear()
+            driver.updates.clear()
+            driver.kinds.clear()
+            for uid in range(1000, 1000 + users):
+                await driver.journey(uid)
+            bot_rate, bot_p50, bot_p99 = summary(driver.latencies)
+
+            base_null = NullSession()
+            base_bot = build_bot("42:BENCH", session=base_null)
+            base_dp = baseline_dispatcher(create_sessionmaker(base_engine))
+            for update in driver.updates[: max(1, len(driver.updates) // 20)]:  # warm-up, other ids
+                await base_dp.feed_update(
+                    base_bot, update.model_copy(update={"update_id": update.update_id + 10**9})
+                )
+            base_latencies = []
+            for update in driver.updates:
+                start = time.perf_counter()
+                await base_dp.feed_update(base_bot, update)
+                base_latencies.append(time.perf_counter() - start)
+            base_rate, base_p50, base_p99 = summary(base_latencies)
+        finally:
+            await bot_engine.dispose()
+            await base_engine.dispose()
+
+    ratio = bot_rate / base_rate
+    print(
+        f"bot_bench: {len(driver.latencies)} updates from {users} users ({source}: "
+        f"{len(domain.catalogue.measures)} measures, {len(domain.questionnaire.nodes)} questions), sequential"
+    )
+    print(f"  navigator bot : {bot_rate:7.0f} updates/s  p50 {bot_p50:5.2f} ms  p99 {bot_p99:5.2f} ms")
+    print(f"  baseline echo : {base_rate:7.0f} updates/s  p50 {base_p50:5.2f} ms  p99 {base_p99:5.2f} ms")
+    if verbose:
+        for kind in sorted(set(driver.kinds)):
+            values = [lat for lat, k in zip(driver.latencies, driver.kinds, strict=True) if k == kind]
+            _, p50, p99 = summary(values)
+            print(f"    {kind:14s} ×{len(values):5d}  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+    ok = ratio >= 0.6 and bot_rate >= 250 and bot_p99 < 25
+    print(
+        f"  ratio {ratio:.2f} (target ≥ 0.6); ≥ 250 updates/s: {'yes' if bot_rate >= 250 else 'NO'}; "
+        f"p99 < 25 ms: {'yes' if bot_p99 < 25 else 'NO'} → {'OK' if ok else 'BELOW TARGET'}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--users", type=int, default=None)
+    parser.add_argument("--by-kind", action="store_true", help="latency per kind of update")
+    args = parser.parse_args(argv)
+    users = args.users or (20 if args.quick else 100)
+    raise SystemExit(asyncio.run(run(users, warmup=3, verbose=args.by_kind)))
+
+
+if __name__ == "__main__":
+    main()
