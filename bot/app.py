@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import errors, event_watch, texts
 from bot.config import Settings
 from bot.domain import Domain
+from bot.handoff import runtime as handoff_runtime
 from bot.middlewares.callback_answer import AnswerOnceMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware, TokenBuckets
@@ -53,6 +54,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
     install_reload(dp, domain, sessions, settings.measures_path, settings.questionnaire_path)
+    handoff_runtime.install(dp, settings)  # the handoff service, injected as ``handoff``
     dp.callback_query.middleware(AnswerOnceMiddleware())
     dp.include_router(errors.make_router())
     dp.include_routers(*get_routers())
@@ -90,7 +92,12 @@ async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[Asy
     purger = asyncio.create_task(_purge_claims(sessions))
     try:
         # SIGHUP reloads; the accepted version is polled; the outbox follows events.yaml
-        async with dp["reloader"].running(), event_watch.running(dp, sessions):
+        # … and the outbox worker sends what the bot says on its own (handoff, alerts, reminders)
+        async with (
+            dp["reloader"].running(),
+            event_watch.running(dp, sessions),
+            handoff_runtime.running(bot, dp, sessions),
+        ):
             await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
         purger.cancel()

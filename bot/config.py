@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     throttle_rate: float = Field(default=2.0, gt=0)
     # Where the privacy notice is published; unset = the bot shows docs/privacy.md itself.
     privacy_policy_url: str | None = None
+    # Handoff to consultants (bot.handoff): Moscow working hours "HH:MM-HH:MM", ISO weekdays
+    # "1-5", extra days off "YYYY-MM-DD, …" (Labour Code art. 112 holidays are built in),
+    # the usual answer time promised in working hours, the unclaimed ping, the reopen window.
+    consultant_hours: str = "09:00-18:00"
+    consultant_workdays: str = "1-5"
+    consultant_holidays: str = ""
+    consultant_answer_hours: int = Field(default=4, ge=1)
+    ticket_ping_minutes: int = Field(default=30, ge=1)
+    ticket_reopen_hours: int = Field(default=72, ge=0)
 
     @field_validator("consultant_ids", "admin_ids", mode="before")
     @classmethod

@@ -11,9 +11,9 @@ from aiogram import Router
 from bot.routers import (
     admin,
     alerts,
-    consultant,
     events,
     forget,
+    handoff_user,
     help,
     measures,
     places,
@@ -21,6 +21,7 @@ from bot.routers import (
     questionnaire,
     results,
     search,
+    staff,
     stale,
     start,
 )
@@ -29,6 +30,7 @@ from bot.routers import (
 def get_routers() -> list[Router]:
     """Fresh routers in their fixed order (a router can belong to one dispatcher only)."""
     return [
+        staff.make_router(),  # the consultants' group only
         admin.make_router(),
         alerts.make_router(),
         start.make_router(),
@@ -36,10 +38,11 @@ def get_routers() -> list[Router]:
         forget.make_router(),
         profile.make_router(),
         measures.make_router(),
-        consultant.make_router(),
+        handoff_user.make_router(),  # «Спросить консультанта», /consultant (bot.handoff)
         results.make_router(),
         events.make_router(),
         places.make_router(),
+        handoff_user.make_relay_router(),  # while a ticket is open, messages go to the consultant
         questionnaire.make_router(),
         search.make_router(),
         stale.make_router(),

@@ -111,7 +111,8 @@ async def update_payload(session: AsyncSession, message_id: int, payload: dict[s
 
 
 async def merge_text(
-    session: AsyncSession, chat_id: int, kind: str, group_key: str, text: str, max_len: int
+    session: AsyncSession, chat_id: int, kind: str, group_key: str, text: str, max_len: int,
+    source_id: int | None = None,
 ) -> int | None:
     """Append ``text`` to the newest pending, unclaimed row of ``kind`` for ``group_key``.
 
@@ -145,6 +146,8 @@ async def merge_text(
     payload = dict(row.payload)
     payload["text"] = merged
     payload["_parts"] = int(payload.get("_parts", 1)) + 1
+    if source_id is not None:
+        payload["_sources"] = [*payload.get("_sources", []), source_id]
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending", OutboxMessage.claimed_at.is_(None))

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.handoff.models import OPEN_STATUSES, Ticket, TicketEvent, TicketMessage, TicketRating
-from db.models import utcnow
+from db.models import OutboxMessage, utcnow
 from db.upsert import insert_for
 
 
@@ -379,6 +379,12 @@ class TicketRepository:
             .values(target_chat_id=None, target_message_id=None)
         )
         await self.session.execute(update(TicketRating).where(TicketRating.ticket_id.in_(ids)).values(comment=None))
+        # Relays of the user's messages not yet sent would still carry them: drop them.
+        await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status == "pending", OutboxMessage.payload["_source_chat"].as_integer() == user_id
+            )
+        )
         await self.session.execute(
             update(TicketEvent).where(TicketEvent.ticket_id.in_(ids), TicketEvent.actor_id == user_id).values(actor_id=None)
         )

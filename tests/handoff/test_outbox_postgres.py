@@ -11,6 +11,7 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
+from bot.domain import Domain
 from bot.outbox.enqueue import enqueue
 from bot.outbox.pacer import Pacer, Rate
 from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
@@ -75,3 +76,47 @@ async def test_two_workers_send_every_row_exactly_once_in_per_chat_order() -> No
             assert statuses == {"sent"}
         finally:
             await engine.dispose()
+
+
+async def test_concurrent_requests_from_one_user_open_one_ticket_and_one_topic() -> None:
+    """Two instances handle two taps at once (no shared isolation): the partial unique index decides."""
+    from bot.handoff.service import Handoff
+    from db.handoff.models import Ticket
+    from db.repositories import UserRepository
+    from tests.handoff.world import STAFF
+
+    async with postgres_database() as url:
+        await migrate(url)
+        engine = create_engine(url)
+        sessions = create_sessionmaker(engine)
+        try:
+            async with sessions() as session:
+                await UserRepository(session).ensure(1001)
+                await session.commit()
+            handoff = Handoff(staff_chat_id=STAFF)
+            domain = _domain()
+
+            async def tap() -> bool:
+                async with sessions() as session:
+                    opened = await handoff.open_ticket(session, domain, user_id=1001, pseudonym="p", profile={},
+                                                       question="Вопрос", measure_id=None)
+                    await asyncio.sleep(0.01)  # both transactions are open at the same time
+                    await session.commit()
+                    return opened.created
+
+            for _ in range(5):
+                results = await asyncio.gather(tap(), tap(), tap())
+                assert results.count(True) <= 1
+            async with sessions() as session:
+                tickets = list(await session.scalars(select(Ticket)))
+                topics = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "ticket_topic")))
+            assert len(tickets) == 1 and len(topics) == 1
+        finally:
+            await engine.dispose()
+
+
+def _domain() -> Domain:
+    from rules.data import load_bundle
+    from tests.conftest import MEASURES, QUESTIONNAIRE
+
+    return Domain(load_bundle(MEASURES, QUESTIONNAIRE))

@@ -1,0 +1,1 @@
+"""Handoff to ЦКР consultants: tickets in the staff supergroup, relayed both ways through the outbox."""

@@ -1,0 +1,71 @@
+"""Start-up check of the staff group: is the bot there, an administrator, allowed to manage topics?
+
+Reported plainly, in Russian, one line per missing thing, so whoever deploys knows what to
+click. A group without topics is not an error: tickets then arrive as cards and consultants
+answer by replying to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ChatMemberAdministrator, ChatMemberOwner
+
+
+@dataclass
+class StaffCheck:
+    ok: bool = True
+    forum: bool = False
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+async def check_staff_chat(bot: Bot, chat_id: int | None) -> StaffCheck:
+    result = StaffCheck()
+    if chat_id is None:
+        result.ok = False
+        result.problems.append("STAFF_CHAT_ID не задан: заявки консультантам отправлять некуда.")
+        return result
+    try:
+        chat = await bot.get_chat(chat_id)
+    except TelegramAPIError as exc:
+        result.ok = False
+        result.problems.append(
+            f"Группа консультантов {chat_id} недоступна ({exc.message}): добавьте бота в группу "
+            f"и проверьте STAFF_CHAT_ID."
+        )
+        return result
+    if chat.type != "supergroup":
+        result.warnings.append(
+            f"Группа {chat_id} — не супергруппа: темы в ней недоступны, заявки придут карточками."
+        )
+    result.forum = bool(chat.is_forum)
+    if not result.forum:
+        result.warnings.append(
+            "В группе консультантов не включены темы: заявки придут карточками, отвечайте на них ответом (reply)."
+        )
+    try:
+        me = await bot.get_me()
+        member = await bot.get_chat_member(chat_id, me.id)
+    except TelegramAPIError as exc:
+        result.ok = False
+        result.problems.append(f"Не удалось проверить права бота в группе {chat_id}: {exc.message}.")
+        return result
+    if isinstance(member, ChatMemberOwner):
+        return result
+    if not isinstance(member, ChatMemberAdministrator):
+        result.ok = False
+        result.problems.append(
+            "Бот не администратор группы консультантов: назначьте его администратором "
+            "с правом «Управление темами» (can_manage_topics)."
+        )
+        return result
+    if result.forum and not member.can_manage_topics:
+        result.ok = False
+        result.problems.append(
+            "У бота нет права «Управление темами» (can_manage_topics): без него он не создаст тему для заявки. "
+            "Включите его в настройках администратора бота."
+        )
+    return result
