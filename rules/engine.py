@@ -139,20 +139,23 @@ class QuestionnaireEngine:
     def position(self, progress: Progress) -> tuple[int, int]:
         """(number of the current question, estimated total) for the progress line.
 
-        The estimate follows the tree with the answers so far and counts the questions still
-        worth asking if every remaining answer were «не знаю» — an upper bound that shrinks.
+        The estimate counts the questions still worth asking on the current branch if every
+        remaining answer were «не знаю» — an upper bound that shrinks as real answers come in.
+        «Не знаю» adds nothing to the profile, so relevance and branches stay as they are now
+        and one walk of the tree is enough.
         """
         asked = len(progress.path)
-        current, _ = self._walk(progress)
-        if current is None:
-            return asked, asked
+        profile = prepare(progress.answers)
+        relevant = self.open_fields(profile)
         remaining = 0
-        probe = Progress(dict(progress.answers), list(progress.path), progress.version)
-        node: Node_ | None = current
-        while node is not None and remaining < len(self.questionnaire.nodes):
-            remaining += 1
-            probe.answers[node.field] = None
-            node, _ = self._walk(probe)
+        node_id = self.questionnaire.start
+        while node_id != END:
+            node = self.questionnaire.nodes[node_id]
+            if node.field not in progress.answers and self._worth_asking(node, profile, relevant):
+                remaining += 1
+            node_id = self.questionnaire.next_id(node, profile)
+        if remaining == 0:
+            return asked, asked
         return asked + 1, asked + remaining
 
     # --- answers ---------------------------------------------------------------------
