@@ -10,6 +10,9 @@ from aiogram import Bot, F, Router
 from aiogram.types import Message
 
 from bot import texts
+from bot.calendar_data import Clock
+from bot.calendar_search import with_directory_hits
+from bot.config import Settings
 from bot.domain import Domain
 from bot.journey import Journey
 from bot.replies import send
@@ -31,11 +34,15 @@ def answer_free_text(domain: Domain, text: str, profile: dict[str, object]) -> t
     return Screen(body, markup), answered
 
 
-async def free_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
+async def free_text(
+    message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings,
+    events_clock: Clock | None = None,
+) -> None:
     journey = Journey(uow, domain, message.chat.id)
     text = message.text or ""
     profile = (await journey.progress()).profile() if await journey.consented() else {}
     screen, answered = answer_free_text(domain, text, dict(profile))
+    screen = with_directory_hits(screen, text, settings, events_clock)  # events and places, if asked for
     await journey.search_query(text, answered)
     await uow.commit()
     await send(bot, message.chat.id, screen)

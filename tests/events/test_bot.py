@@ -18,6 +18,7 @@ from aiogram.types import BufferedInputFile, Document, Location, Message, ReplyK
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import texts
 from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.domain import Domain
@@ -220,3 +221,20 @@ async def test_edits_to_events_yaml_go_live_and_a_broken_edit_keeps_the_last_goo
     await client.send("/events")
     assert "Вебинар для всех участников" in client.screen()  # the last good version stays live
     assert "unknown value 'radio'" in caplog.text and f"{path}:" in caplog.text
+
+
+async def test_free_text_finds_events_and_places_under_the_measures_answer(world: World) -> None:
+    client = world.client
+    await client.send("конференция поставщиков электроники")
+    screen = client.screen()
+    assert "<b>Мероприятия и площадки по вашему вопросу</b>" in screen
+    assert "1. 📅 3 дек, чт, 11:00 — Конференция поставщиков электроники" in screen
+    assert client.buttons()[-1] == texts.BUTTON_ASK_CONSULTANT  # the consultant button stays last
+    await client.click("1. Конференция поставщиков электроники")
+    assert "Когда: 3 декабря 2026, чт, 11:00–15:00 (мск)" in client.screen()
+
+    await client.send("технопарк с электроникой")
+    assert "🏭 Технопарк «Один» — ЦАО" in client.screen()
+
+    await client.send("грант на оборудование")
+    assert "Мероприятия и площадки" not in client.screen()
