@@ -238,3 +238,38 @@ async def test_free_text_finds_events_and_places_under_the_measures_answer(world
 
     await client.send("грант на оборудование")
     assert "Мероприятия и площадки" not in client.screen()
+
+
+async def test_reminders_are_sent_once_each_at_their_time_by_the_outbox_worker(world: World) -> None:
+    from bot.outbox.pacer import Pacer
+    from bot.outbox.worker import OutboxWorker
+
+    client = world.client
+    await client.send("/events")
+    await client.click("Конференции поставщиков")
+    await client.click("1")
+    await client.click("Напомнить")
+    clock = {"now": dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)}
+    # the pacer's buckets run on the same fake clock, so a day later they are full again
+    worker = OutboxWorker(client.bot, world.sessions, pacer=Pacer(clock=lambda: clock["now"].timestamp()),
+                          now=lambda: clock["now"])
+
+    def reminders_sent() -> list[str]:
+        return [r.text for r in world.session.requests
+                if isinstance(r, SendMessage) and r.text.startswith("⏰ Напоминание")]
+
+    await worker.run_once()
+    assert reminders_sent() == []  # 1 Dec: too early for both
+    clock["now"] = dt.datetime(2026, 12, 2, 8, 0, 1, tzinfo=dt.UTC)  # 2 Dec 11:00 Moscow, a day before
+    await worker.run_once()
+    await worker.run_once()
+    (day_before,) = reminders_sent()
+    assert day_before.startswith("⏰ Напоминание: завтра — <b>Конференция поставщиков электроники</b>")
+    clock["now"] = dt.datetime(2026, 12, 3, 7, 0, 1, tzinfo=dt.UTC)  # an hour before
+    await worker.run_once()
+    await worker.run_once()
+    assert len(reminders_sent()) == 2 and reminders_sent()[1].startswith("⏰ Напоминание: через час")
+    assert all(r.status == "sent" for r in await pending_reminders(world))
+    clock["now"] += dt.timedelta(hours=2)
+    await worker.run_once()
+    assert len(reminders_sent()) == 2  # sent once, never again
