@@ -108,7 +108,8 @@ class Journey:
     # --- answers ------------------------------------------------------------------------
 
     async def answer(self, progress: Progress, node: Node_, value: Any) -> Progress:
-        new = self.domain.engine.answer(progress, node.id, value)
+        engine = self.domain.engine
+        new = engine.prune(engine.answer(progress, node.id, value))  # a changed answer may leave a branch
         await self._record(node, value, skipped=False)
         await self._save(new)
         return new

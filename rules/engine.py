@@ -199,6 +199,32 @@ class QuestionnaireEngine:
         answers.pop(field_name, None)
         return Progress(answers, path, self.questionnaire.version)
 
+    def prune(self, progress: Progress) -> Progress:
+        """Drop answers given on a branch the user has since left.
+
+        After /profile changes an earlier answer (say, «компания» → «физлицо»), questions of the
+        old branch are no longer on the walk; their answers must not keep deciding verdicts.
+        Answers learned elsewhere (registry pre-fill) are not in the path and are kept.
+        """
+        nodes = self.questionnaire.nodes
+        current = progress
+        for _ in range(len(nodes)):
+            profile = prepare(current.answers)
+            on_walk: set[str] = set()
+            node_id = self.questionnaire.start
+            while node_id != END and node_id not in on_walk:
+                on_walk.add(node_id)
+                node_id = self.questionnaire.next_id(nodes[node_id], profile)
+            gone = [n for n in current.path if n not in on_walk]
+            if not gone:
+                return current
+            answers = dict(current.answers)
+            for node_id in gone:
+                if node_id in nodes:
+                    answers.pop(nodes[node_id].field, None)
+            current = Progress(answers, [n for n in current.path if n in on_walk], current.version)
+        return current
+
     def rebase(self, progress: Progress) -> Progress:
         """Carry progress over to a reloaded questionnaire: keep answers whose field still has a
         question, drop path entries for removed nodes; the walk then resumes at the nearest

@@ -133,3 +133,16 @@ def test_bad_answers_get_a_polite_reask(mini: Bundle, node_id: str, text: str) -
 def test_shipped_questionnaire_reaches_every_field_the_catalogue_uses(bundle: Bundle) -> None:
     asked = {node.field for node in bundle.questionnaire.nodes.values()}
     assert bundle.catalogue.used_fields() - asked <= {"sme_category", "is_manufacturing"}
+
+
+def test_prune_drops_answers_of_a_branch_the_user_left(mini: Bundle) -> None:
+    _, company = _run(mini, {"needs": frozenset({"grant"}), "applicant_type": "legal_entity",
+                             "registered_in_moscow": True, "headcount": 10, "income_mln": 50})
+    assert company.answers["headcount"] == 10
+    # /profile: the user now says they are an individual — the company branch is left behind
+    switched = Progress({**company.answers, "applicant_type": "individual"}, company.path, company.version)
+    pruned = mini.engine.prune(switched)
+    assert "headcount" not in pruned.answers and "registered_in_moscow" not in pruned.answers
+    assert pruned.answers["applicant_type"] == "individual"
+    assert pruned.path == ["needs", "applicant"]
+    assert mini.engine.prune(pruned) == pruned
