@@ -149,7 +149,7 @@ def list_screen(events: Sequence[Event], data: EventsCb, profile: Mapping[str, A
     filters = ", ".join(c for c in chosen if c)
     lines.append(f"Фильтры: {escape(filters)}" if filters else "Фильтры: все мероприятия")
     if profile.get("cluster") or profile.get("sector"):
-        lines.append("Сначала — для вашего кластера и отрасли.")
+        lines.append("Сначала — для вашего кластера и отрасли (★ — ваш кластер).")
     lines.append("")
     if not shown:
         lines.append("Подходящих мероприятий нет. Уберите фильтры или посмотрите дальше вперёд.")
@@ -216,7 +216,7 @@ def card_text(event: Event) -> str:
     elif event.status == "moved":
         lines.append("↪️ Мероприятие перенесено — проверьте дату у организатора.")
     if event.example:
-        lines.append(f"⚠️ {EXAMPLE_NOTE.capitalize()}: проверьте дату у организатора. {escape(event.provenance_note)}")
+        lines.append(f"⚠️ Пример, дата не подтверждена: проверьте дату у организатора. {escape(event.provenance_note)}")
     lines += [
         "",
         f"Что: {escape(KINDS[event.kind])}",
@@ -255,7 +255,7 @@ def card_markup(event: Event) -> InlineKeyboardMarkup:
 
 
 def reminder_text(event: Event, lead: str) -> str:
-    note = f"\n⚠️ {EXAMPLE_NOTE.capitalize()} — проверьте у организатора." if event.example else ""
+    note = "\n⚠️ Пример, дата не подтверждена — проверьте у организатора." if event.example else ""
     link = f"\nРегистрация: {_link(event.registration_url, 'ссылка')}" if event.registration_url else ""
     return (f"⏰ Напоминание: {lead} — <b>{escape(event.title)}</b>\n"
             f"Когда: {when_long(event)}\nГде: {_where(event)}{link}{note}")
@@ -333,7 +333,7 @@ async def on_ics(
     callback_answer.text = "Файл для календаря отправлен"
     caption = "Откройте файл — событие добавится в календарь (время московское)."
     if event.example:
-        caption += f"\n⚠️ {EXAMPLE_NOTE.capitalize()}."
+        caption += "\n⚠️ Пример, дата не подтверждена."
     await bot.send_document(
         callback.from_user.id,
         BufferedInputFile(event_ics(event, now), filename=ics_filename(event)),

@@ -142,7 +142,7 @@ def _link(url: str, label: str) -> str:
 
 
 def card_text(place: Place) -> str:
-    lines = [f"<b>{escape(place.name)}</b>", escape(place.type_label.capitalize()), "", escape(place.summary), ""]
+    lines = [f"<b>{escape(place.name)}</b>", escape(place.type_label[:1].upper() + place.type_label[1:]), "", escape(place.summary), ""]
     if place.address:
         district = f", район {place.district}" if place.district else ""
         okrug = f" ({place.okrug}{district})" if place.okrug else ""
