@@ -84,4 +84,9 @@ class ForgetCb(CallbackData, prefix="fg"):
     confirm: bool
 
 
+class InnCb(CallbackData, prefix="inn"):
+    action: str  # skip | ok | fix | done (the ИНН pre-fill step, bot.routers.inn)
+    m: int = 0  # values marked wrong, as a bit mask before this tap
+    o: int = -1  # the value toggled by this tap
+
 MAX_PAYLOAD = 40  # bytes of deep-link payload we keep (Telegram allows 64; the button needs room)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.domain import Domain
+from bot.inn_prefill import registry_loaded
 from bot.texts import PRIVACY_POLICY_VERSION
 from db.forget import ForgetReport, forget_user
 from db.models import Profile, User, utcnow
@@ -35,6 +36,10 @@ class Step:
     node: Node_ | None
     asked: int
     total: int
+    inn: dict[str, Any] | None = None  # an unfinished ИНН step (bot.routers.inn) shown instead
+
+
+INN_STEP_FOR = frozenset({"legal_entity", "sole_proprietor"})  # who is offered the ИНН pre-fill
 
 
 def _jsonable(value: Any) -> Any:
@@ -87,7 +92,14 @@ class Journey:
 
     def step(self, progress: Progress) -> Step:
         node, asked, total = self.domain.step(progress)
-        return Step(node, asked, total)
+        inn = self.inn_state()
+        pending = inn if node is not None and inn and inn.get("stage") in ("ask", "confirm") else None
+        return Step(node, asked, total, pending)
+
+    def inn_state(self) -> dict[str, Any] | None:
+        state = self._profile.state if self._profile is not None else None
+        inn = state.get("inn") if state else None
+        return inn if isinstance(inn, dict) else None
 
     async def current_step(self) -> Step:
         return self.step(await self.progress())
@@ -111,8 +123,18 @@ class Journey:
         engine = self.domain.engine
         new = engine.prune(engine.answer(progress, node.id, value))  # a changed answer may leave a branch
         await self._record(node, value, skipped=False)
-        await self._save(new)
+        state = None
+        if node.field == "applicant_type" and value in INN_STEP_FOR and "inn" not in new.answers \
+                and self.inn_state() is None and await registry_loaded(self.session):
+            _, profile = await self.load()  # offer «Знаете ИНН?» once, right after this answer
+            state = {**(profile.state or {} if profile else {}), "inn": {"stage": "ask"}}
+        await self._save(new, state=state)
         return new
+
+    async def save_inn_step(self, progress: Progress, inn_state: dict[str, Any]) -> None:
+        """Progress (with pre-filled answers) and the ИНН step's state, in one write."""
+        _, profile = await self.load()
+        await self._save(progress, state={**(profile.state or {} if profile else {}), "inn": inn_state})
 
     async def skip(self, progress: Progress, node: Node_) -> Progress:
         new = self.domain.engine.skip(progress, node.id)

@@ -36,6 +36,12 @@ class Screen:
 def question(domain: Domain, step: Step, mask: int = 0, lead: str = "") -> Screen:
     node = step.node
     assert node is not None
+    if step.inn is not None:  # «Знаете ИНН?» or «что нашли» comes before the next question
+        from bot import inn_screens
+
+        pending = inn_screens.pending(step.inn, lead)
+        if pending is not None:
+            return pending
     typed = {"number": texts.TYPE_NUMBER}.get(
         node.kind, texts.TYPE_TEXT if node.kind in ("text", "okved", "inn") else ""
     )

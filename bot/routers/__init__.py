@@ -15,6 +15,7 @@ from bot.routers import (
     forget,
     handoff_user,
     help,
+    inn,
     measures,
     places,
     profile,
@@ -43,6 +44,7 @@ def get_routers() -> list[Router]:
         events.make_router(),
         places.make_router(),
         handoff_user.make_relay_router(),  # while a ticket is open, messages go to the consultant
+        inn.make_router(),  # «Знаете ИНН?» step: its typed ИНН before the questionnaire's answers
         questionnaire.make_router(),
         search.make_router(),
         stale.make_router(),
