@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -16,7 +17,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,8 +27,10 @@ from bot.handoff import runtime as handoff_runtime
 from bot.middlewares.callback_answer import AnswerOnceMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware, TokenBuckets
+from bot.observability.metrics import UpdateMetricsMiddleware
 from bot.reload import install as install_reload
 from bot.routers import get_routers
+from bot.scale.backends import Backends, choose
 from db.repositories import UpdateClaimRepository
 
 log = logging.getLogger(__name__)
@@ -40,18 +42,26 @@ def build_dispatcher(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
     throttle: TokenBuckets | None = None,
+    backends: Backends | None = None,
 ) -> Dispatcher:
-    """Routers in their fixed order, isolation per user, throttle, unit of work, error handler."""
+    """Routers in their fixed order, isolation per user, throttle, unit of work, error handler.
+
+    Storage, isolation, dedupe and throttle come from ``bot.scale.backends`` (Redis when
+    ``REDIS_URL`` is set); the chosen ``Backends`` is kept as ``dp["backends"]``.
+    """
+    backends = backends or choose(settings)
     dp = Dispatcher(
-        storage=MemoryStorage(),  # the FSM holds nothing the database does not; see bot.journey
-        events_isolation=SimpleEventIsolation(),
+        storage=backends.storage,
+        events_isolation=backends.isolation,
         domain=domain,
         settings=settings,
         sessions=sessions,
+        backends=backends,
     )
-    dp.update.outer_middleware(
-        ThrottleMiddleware(throttle or TokenBuckets(settings.throttle_burst, settings.throttle_rate))
-    )
+    dp.update.outer_middleware(UpdateMetricsMiddleware())
+    if backends.dedupe is not None:  # before the throttle: a redelivered copy costs no token
+        dp.update.outer_middleware(backends.dedupe)
+    dp.update.outer_middleware(ThrottleMiddleware(throttle or backends.throttle))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
     install_reload(dp, domain, sessions, settings.measures_path, settings.questionnaire_path)
     handoff_runtime.install(dp, settings)  # the handoff service, injected as ``handoff``
@@ -86,8 +96,9 @@ async def _purge_claims(sessions: async_sessionmaker[AsyncSession]) -> None:
         await asyncio.sleep(CLAIM_PURGE_EVERY)
 
 
-async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Long polling until SIGINT/SIGTERM; aiogram stops polling and finishes in-flight handlers."""
+@contextlib.asynccontextmanager
+async def running_services(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+    """What runs beside update handling, in polling and webhook mode alike."""
     await set_menu_commands(bot)
     purger = asyncio.create_task(_purge_claims(sessions))
     try:
@@ -98,8 +109,14 @@ async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[Asy
             event_watch.running(dp, sessions),
             handoff_runtime.running(bot, dp, sessions),
         ):
-            await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+            yield
     finally:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purger
+
+
+async def run_polling(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Long polling until SIGINT/SIGTERM; aiogram stops polling and finishes in-flight handlers."""
+    async with running_services(bot, dp, sessions):
+        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)

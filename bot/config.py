@@ -28,6 +28,16 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # Scale-out and operations (bot.scale, bot.webhook, bot.observability): Redis key prefix,
+    # where the webhook listens (its path is WEBHOOK_URL's), the /healthz /readyz /metrics port
+    # in polling mode (webhook mode serves them beside the webhook), log format, and how long
+    # readiness is reported false before the listener closes on SIGTERM.
+    redis_prefix: str = "navigator"
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    log_format: str = Field(default="text", pattern="^(text|json)$")
+    shutdown_grace: float = Field(default=2.0, ge=0)
     measures_path: Path = Path("measures.yaml")
     questionnaire_path: Path = PACKAGE_QUESTIONNAIRE
     dadata_api_key: SecretStr | None = None

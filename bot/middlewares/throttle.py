@@ -1,11 +1,13 @@
 """Per-user throttle: a token bucket per Telegram user, so one flooding user cannot starve others.
 
-In-process (embedded mode). A user over the limit has updates dropped before they reach the
+In-process (embedded mode); ``bot.scale.redis_throttle`` is the shared one with an async
+``allow``, which this middleware awaits. A user over the limit has updates dropped before they reach the
 database; a callback gets a short toast so the button does not spin.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections import OrderedDict
@@ -44,8 +46,8 @@ class TokenBuckets:
 
 
 class ThrottleMiddleware(BaseMiddleware):
-    def __init__(self, buckets: TokenBuckets) -> None:
-        self.buckets = buckets
+    def __init__(self, buckets: Any) -> None:
+        self.buckets = buckets  # ``TokenBuckets`` or anything with an (async) ``allow(user_id)``
 
     async def __call__(
         self,
@@ -54,7 +56,10 @@ class ThrottleMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         user = data.get("event_from_user")
-        if user is None or self.buckets.allow(user.id):
+        allowed = True if user is None else self.buckets.allow(user.id)
+        if inspect.isawaitable(allowed):
+            allowed = await allowed
+        if allowed:
             return await handler(event, data)
         log.info("update %s throttled for user %s", getattr(event, "update_id", "?"), user.id)
         if isinstance(event, Update) and event.callback_query is not None:

@@ -1,0 +1,1 @@
+"""Operations: metrics, health and readiness, log context (DESIGN 7; research §7)."""
