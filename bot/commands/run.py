@@ -1,4 +1,4 @@
-"""``navigator run`` / ``python -m bot``: the Telegram bot (long polling).
+"""``navigator run`` / ``python -m bot``: the Telegram bot (long polling, or a webhook if WEBHOOK_URL is set).
 
 Order matters: settings → token check → migrations (their own event loop, before ours) →
 data files (the process exits with the ``navigator check`` messages if they are invalid) →
@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import sys
 from typing import Any
 
 from bot.config import Settings
 
+NO_SECRET = (
+    "WEBHOOK_URL задан, а WEBHOOK_SECRET нет — без секрета чужие запросы не отличить от Telegram. "
+    "/ WEBHOOK_URL is set but WEBHOOK_SECRET is not"
+)
 NO_TOKEN = (
     "BOT_TOKEN не задан — запустить бота нельзя. Попробуйте без Telegram: navigator console. "
     "/ BOT_TOKEN is not set; to try the bot without Telegram run: navigator console"
@@ -32,10 +35,15 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logging_json import configure
+
     settings = Settings()
+    configure(settings.log_format)
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
+        return 2
+    if settings.webhook_url and not settings.webhook_secret:
+        print(NO_SECRET, file=sys.stderr)
         return 2
 
     from bot.data_files import load_or_report
@@ -53,14 +61,25 @@ def main() -> int:
 async def _serve(settings: Settings, bundle: Any) -> None:
     from bot.app import build_bot, build_dispatcher, run_polling
     from bot.domain import Domain
+    from bot.observability.metrics import instrument_bot
+    from bot.webhook import serve_ops, serve_webhook
     from db.engine import create_engine, create_sessionmaker
 
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     assert settings.token
-    bot = build_bot(settings.token, settings.telegram_api_url)
+    bot = instrument_bot(build_bot(settings.token, settings.telegram_api_url))
     dp = build_dispatcher(Domain(bundle), sessions, settings)
     try:
-        await run_polling(bot, dp, sessions)
+        if settings.webhook_url:
+            await serve_webhook(bot, dp, sessions, settings)
+            return
+        ops = await serve_ops(settings, sessions, dp)
+        try:
+            await run_polling(bot, dp, sessions)
+        finally:
+            if ops is not None:
+                await ops.cleanup()
+            await dp["backends"].close()
     finally:
         await engine.dispose()

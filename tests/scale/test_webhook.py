@@ -1,0 +1,119 @@
+"""Webhook mode in-process: the secret, persisted-before-200, readiness, metrics."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.app import build_bot, build_dispatcher
+from bot.observability.metrics import instrument_bot
+from bot.observability.ops import OpsState
+from bot.webhook import SECRET_HEADER, WebhookHandler, build_app
+from db.engine import create_engine, create_sessionmaker
+from db.models import OutboxMessage, ProcessedUpdate
+from tests.bot.conftest import load_domain, settings_for_tests
+from tests.bot.telegram import RecordingSession
+from tests.db.databases import sqlite_url
+
+SECRET = "s3cret-token_1"
+
+
+class Served:
+    def __init__(self, client: TestClient, handler: WebhookHandler, state: OpsState, sessions: Any,
+                 recording: RecordingSession) -> None:
+        self.client = client
+        self.handler = handler
+        self.state = state
+        self.sessions = sessions
+        self.recording = recording
+
+    async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        response = await self.client.post("/tg/hook", json=update, headers=headers)
+        return response.status
+
+
+@pytest.fixture
+async def served(tmp_path: Path, migrated_template: Path) -> AsyncIterator[Served]:
+    shutil.copy(migrated_template, tmp_path / "navigator.db")
+    engine = create_engine(sqlite_url(tmp_path))
+    sessions = create_sessionmaker(engine)
+    settings = settings_for_tests(webhook_url="https://bot.example.org/tg/hook", webhook_secret=SECRET)
+    recording = RecordingSession()
+    bot = instrument_bot(build_bot("42:TEST", session=recording))
+    dp = build_dispatcher(load_domain(), sessions, settings)
+    state = OpsState(sessions)
+    app, handler = build_app(bot, dp, settings, state)
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        yield Served(client, handler, state, sessions, recording)
+    finally:
+        await client.close()
+        await engine.dispose()
+
+
+def start_update(update_id: int, user_id: int = 4242) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id, "date": 1_700_000_000, "text": "/start",
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Иван"},
+        },
+    }
+
+
+async def claimed(served: Served, update_id: int) -> bool:
+    async with served.sessions() as session:
+        return await session.get(ProcessedUpdate, update_id) is not None
+
+
+async def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_processed(served: Served) -> None:
+    assert await served.post(start_update(1), secret=None) == 401
+    assert await served.post(start_update(2), secret="guess") == 401
+    assert not served.recording.requests and not await claimed(served, 1) and not await claimed(served, 2)
+
+
+async def test_the_update_is_claimed_and_answered_before_telegram_gets_200(served: Served) -> None:
+    assert await served.post(start_update(10)) == 200
+    assert await claimed(served, 10)  # already committed when the 200 arrived
+    sent = [r for r in served.recording.requests if type(r).__name__ == "SendMessage"]
+    assert sent and "152-ФЗ" in sent[0].text
+    # a redelivery (Telegram did not see the 200 in time) changes and sends nothing
+    before = len(served.recording.requests)
+    assert await served.post(start_update(10)) == 200
+    assert len(served.recording.requests) == before
+
+
+async def test_readiness_turns_off_first_on_shutdown_and_updates_are_deferred(served: Served) -> None:
+    assert (await served.client.get("/healthz")).status == 200
+    ready = await served.client.get("/readyz")
+    assert ready.status == 200 and (await ready.json())["status"] == "ready"
+    served.state.shutting_down = True
+    not_ready = await served.client.get("/readyz")
+    assert not_ready.status == 503 and "shutting down" in (await not_ready.json())["problems"]
+    assert await served.post(start_update(20)) == 503  # Telegram will redeliver to another instance
+    assert not await claimed(served, 20)
+    assert (await served.client.get("/healthz")).status == 200  # alive, only not ready
+    assert await served.handler.drained(timeout=1)
+
+
+async def test_metrics_count_updates_bot_api_calls_and_read_the_outbox(served: Served) -> None:
+    assert await served.post(start_update(30)) == 200
+    async with served.sessions() as session:
+        session.add(OutboxMessage(chat_id=1, method="sendMessage", payload={"text": "x"}, kind="test"))
+        await session.commit()
+        assert (await session.scalars(select(OutboxMessage))).first() is not None
+    body = await (await served.client.get("/metrics")).text()
+    assert 'navigator_updates_total{outcome="handled",type="message"}' in body
+    assert 'navigator_bot_api_calls_total{method="sendMessage",outcome="ok"}' in body
+    assert "navigator_handler_seconds_bucket" in body
+    assert 'navigator_outbox_messages{status="pending"} 1.0' in body
+    assert "navigator_open_tickets 0.0" in body
