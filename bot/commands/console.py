@@ -14,6 +14,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.data_files import load_or_report
+from bot.journey import INN_STEP_FOR
 from bot.render import card_text, results_text
 from rules.data import Bundle
 from rules.eligibility import Verdict, explain, match
@@ -49,6 +50,13 @@ class Console:
         self.stdin = stdin
         self.stdout = stdout
         self.echo = not stdin.isatty()
+        self.inn_offered = False
+
+    def _inn_step(self, progress: Progress) -> Progress:
+        """«Знаете ИНН?» — the bot's pre-fill from the local SME registry (bot.inn_prefill)."""
+        from bot.console_inn import ask_inn
+
+        return ask_inn(self, progress)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.stdout)
@@ -88,6 +96,10 @@ class Console:
                 self.say(str(exc))
             except StaleStep:  # pragma: no cover - the console always answers the current step
                 continue
+            if node.field == "applicant_type" and not self.inn_offered \
+                    and progress.answers.get("applicant_type") in INN_STEP_FOR:
+                self.inn_offered = True
+                progress = self._inn_step(progress)
         self._show_results(progress)
         return 0
 

@@ -1,0 +1,102 @@
+"""`navigator console`: the bot's ИНН pre-fill in a terminal.
+
+The registry is read from DATABASE_URL (default ./data/navigator.db), as `navigator registry`
+does. A missing database file, missing tables or no import all read as «реестр не загружен»
+and the questionnaire goes on; a SQLite file is never created just to look something up.
+DaData is used when DADATA_API_KEY is set, through the same client as the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot import inn_prefill
+from bot.config import DEFAULT_DATABASE_URL
+from rules.engine import Progress, QuestionnaireEngine
+from rules.identifiers import check_inn, reask_message
+
+CONSOLE_PROMPT = "Знаете ИНН? Введите — заполним анкету сами (Enter — пропустить)."
+CONFIRM_PROMPT = "Всё верно? 1 — да, 2 — нет"
+
+
+class _Console(Protocol):
+    engine: QuestionnaireEngine
+
+    def say(self, text: str = "") -> None: ...
+
+    def ask(self) -> str | None: ...
+
+
+def _sqlite_file_missing(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return not database or database == ":memory:" or not Path(database).is_file()
+
+
+async def _find(url: str, inn: str, api_key: str | None) -> inn_prefill.Lookup | None:
+    from bot.dadata import client_for
+    from db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            if not await inn_prefill.registry_loaded(session):
+                return None
+            return await inn_prefill.find(session, inn, client_for(api_key), date.today())
+    finally:
+        await engine.dispose()
+
+
+def lookup(inn: str) -> inn_prefill.Lookup | None:
+    """The pre-fill for ``inn``, or None when no registry is loaded where DATABASE_URL points."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if _sqlite_file_missing(url):
+        return None
+    try:
+        return asyncio.run(_find(url, inn, os.environ.get("DADATA_API_KEY") or None))
+    except Exception:  # an unreachable server or a foreign database: offline questions go on
+        return None
+
+
+def ask_inn(console: _Console, progress: Progress) -> Progress:
+    """Ask for the ИНН (Enter skips), show what the registry knows, pre-fill what is confirmed."""
+    while True:
+        console.say()
+        console.say(CONSOLE_PROMPT)
+        answer = console.ask()
+        if not answer or answer.lower() in {"?", "-", "пропустить", "не знаю"}:
+            return progress
+        check = check_inn(answer)
+        if check.valid:
+            break
+        console.say(reask_message(check))
+    found = lookup(check.value)
+    if found is None:
+        console.say("Реестр МСП не загружен (navigator registry import …) — продолжим с вопросами.")
+        return progress
+    values: dict[str, Any] = {"inn": check.value}
+    items = inn_prefill.offered(found.prefill, progress.answers)
+    if not items:
+        if not found.prefill.found:
+            console.say(inn_prefill.not_found(found))
+        return console.engine.prefill(progress, values)
+    console.say(inn_prefill.summary(found, items))
+    while True:
+        console.say(CONFIRM_PROMPT)
+        reply = (console.ask() or "").lower()
+        if reply in {"1", "да", "д", "y", "yes"}:
+            values.update({name: value for name, value, _ in items})
+            console.say("Записали — эти вопросы пропустим.")
+            break
+        if reply in {"2", "нет", "н", "n", "no", ""}:
+            console.say("Хорошо, спросим эти данные в анкете.")
+            break
+    return console.engine.prefill(progress, values)
