@@ -21,6 +21,10 @@ from rules.identifiers import check_inn, reask_message
 
 CONSOLE_PROMPT = "Знаете ИНН? Введите — заполним анкету сами (Enter — пропустить)."
 CONFIRM_PROMPT = "Всё верно? 1 — да, 2 — нет"
+NOT_LOADED = (
+    "Реестр МСП не загружен (navigator registry import …), поэтому анкету по ИНН заполнить "
+    "не получится — продолжим с вопросами."
+)
 
 
 class _Console(Protocol):
@@ -39,6 +43,28 @@ def _sqlite_file_missing(url: str) -> bool:
         return False
     database = parsed.database or ""
     return not database or database == ":memory:" or not Path(database).is_file()
+
+
+async def _loaded(url: str) -> bool:
+    from db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return await inn_prefill.registry_loaded(session)
+    finally:
+        await engine.dispose()
+
+
+def registry_available() -> bool:
+    """Whether DATABASE_URL points at a database with an imported SME registry."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if _sqlite_file_missing(url):
+        return False
+    try:
+        return asyncio.run(_loaded(url))
+    except Exception:  # an unreachable server or a foreign database
+        return False
 
 
 async def _find(url: str, inn: str, api_key: str | None) -> inn_prefill.Lookup | None:
@@ -67,7 +93,15 @@ def lookup(inn: str) -> inn_prefill.Lookup | None:
 
 
 def ask_inn(console: _Console, progress: Progress) -> Progress:
-    """Ask for the ИНН (Enter skips), show what the registry knows, pre-fill what is confirmed."""
+    """Ask for the ИНН (Enter skips), show what the registry knows, pre-fill what is confirmed.
+
+    Without a loaded registry it only says so and reads no input, so scripted answers piped
+    into the console keep their meaning.
+    """
+    if not registry_available():
+        console.say()
+        console.say(NOT_LOADED)
+        return progress
     while True:
         console.say()
         console.say(CONSOLE_PROMPT)
@@ -80,7 +114,7 @@ def ask_inn(console: _Console, progress: Progress) -> Progress:
         console.say(reask_message(check))
     found = lookup(check.value)
     if found is None:
-        console.say("Реестр МСП не загружен (navigator registry import …) — продолжим с вопросами.")
+        console.say(NOT_LOADED)
         return progress
     values: dict[str, Any] = {"inn": check.value}
     items = inn_prefill.offered(found.prefill, progress.answers)
