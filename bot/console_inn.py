@@ -122,7 +122,7 @@ def ask_inn(console: _Console, progress: Progress) -> Progress:
         if not found.prefill.found:
             console.say(inn_prefill.not_found(found))
         return console.engine.prefill(progress, values)
-    console.say(inn_prefill.summary(found, items))
+    console.say(inn_prefill.summary(found, items, progress.answers))
     while True:
         console.say(CONFIRM_PROMPT)
         reply = (console.ask() or "").lower()

@@ -142,8 +142,14 @@ def offered(prefill: Prefill, answers: Mapping[str, Any]) -> list[tuple[str, Any
     return out
 
 
-def summary(lookup: Lookup, items: list[tuple[str, Any, str]]) -> str:
-    """«По данным реестра МСП на 10.09.2026: малое предприятие, ОКВЭД 26.51, Москва.» plus notes."""
+def summary(
+    lookup: Lookup, items: list[tuple[str, Any, str]], answers: Mapping[str, Any] | None = None
+) -> str:
+    """«По данным реестра МСП на 10.09.2026: малое предприятие, ОКВЭД 26.51, Москва.» plus notes.
+
+    When the registry's kind of applicant differs from the user's answer, that is said, not
+    changed: the user may have entered another ИНН by mistake, or knows better.
+    """
     prefill = lookup.prefill
     labels = ", ".join(label for _, _, label in items)
     if lookup.registry_found:
@@ -151,6 +157,12 @@ def summary(lookup: Lookup, items: list[tuple[str, Any, str]]) -> str:
     else:
         head = f"По открытым данным (DaData) на {_date(prefill.state_date)}: {labels}."
     notes: list[str] = []
+    theirs, ours = prefill.values.get("applicant_type"), (answers or {}).get("applicant_type")
+    if theirs and ours and theirs != ours and ours in APPLICANT_LABELS:
+        notes.append(
+            f"По реестру это {APPLICANT_LABELS.get(theirs, theirs)}, а вы выбрали "
+            f"«{APPLICANT_LABELS[ours]}». Проверьте ИНН; если он верный, поправьте ответ в /profile."
+        )
     if "registered_in_moscow" in prefill.to_confirm:
         region = prefill.facts.get("region_code")
         where = f"в регионе {region}" if region else "не в Москве"

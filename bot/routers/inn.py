@@ -148,7 +148,7 @@ async def on_text(
     confirm_state = {
         "stage": "confirm",
         "inn": check.value,
-        "text": inn_prefill.summary(found, items),
+        "text": inn_prefill.summary(found, items, progress.answers),
         "items": [[name, value, label] for name, value, label in items],
     }
     await journey.save_inn_step(progress, confirm_state)

@@ -174,3 +174,11 @@ async def test_forget_removes_the_inn(seeded: BotWorld, client: ChatClient) -> N
             select(func.count()).select_from(Profile).where(Profile.answers.is_not(None))
         )
         assert everywhere == 0
+
+
+async def test_an_inn_of_the_other_kind_is_pointed_out_not_changed(seeded: BotWorld, client: ChatClient) -> None:
+    await _to_inn_step(client, "Компания")
+    await client.send(OUTSIDE_IP)  # the registry says: an ИП
+    assert "По реестру это ИП, а вы выбрали «компания»" in client.screen()
+    await client.click("Всё верно")
+    assert (await _answers(seeded))["applicant_type"] == "legal_entity"  # the user's answer stays
