@@ -85,7 +85,10 @@ class Journey:
         _, profile = await self.load()
         progress = Progress.from_dict(profile.progress if profile else None)
         if progress.version and progress.version != self.domain.version:
+            inn = progress.answers.get("inn")  # no question asks it (the ИНН step does): keep it
             progress = self.domain.engine.rebase(progress)
+            if inn is not None:
+                progress = self.domain.engine.prefill(progress, {"inn": inn})
         if not progress.version:
             progress.version = self.domain.version
         return progress

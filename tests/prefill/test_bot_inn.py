@@ -182,3 +182,14 @@ async def test_an_inn_of_the_other_kind_is_pointed_out_not_changed(seeded: BotWo
     assert "По реестру это ИП, а вы выбрали «компания»" in client.screen()
     await client.click("Всё верно")
     assert (await _answers(seeded))["applicant_type"] == "legal_entity"  # the user's answer stays
+
+
+async def test_the_inn_survives_a_questionnaire_reload(seeded: BotWorld, client: ChatClient) -> None:
+    await _to_inn_step(client)
+    await client.send(MOSCOW_LLC)
+    await client.click("Всё верно")
+    seeded.domain.questionnaire.__dict__["version"] = "reloaded"  # what a reload of an edited tree does
+    await client.send("/start")
+    await finish_questionnaire(client)
+    answers = await _answers(seeded)
+    assert answers["inn"] == MOSCOW_LLC and answers["headcount"] == 42
