@@ -59,7 +59,7 @@ class ThrottleMiddleware(BaseMiddleware):
         allowed = True if user is None else self.buckets.allow(user.id)
         if inspect.isawaitable(allowed):
             allowed = await allowed
-        if allowed:
+        if allowed or user is None:
             return await handler(event, data)
         log.info("update %s throttled for user %s", getattr(event, "update_id", "?"), user.id)
         if isinstance(event, Update) and event.callback_query is not None:
