@@ -21,7 +21,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -265,6 +265,42 @@ class Handoff:
         if source is not None and source.source_chat_id == target_chat:
             return source.source_message_id
         return None
+
+    async def mirror_edit(self, session: AsyncSession, ticket: Ticket, message: Message) -> bool:
+        """An edited message that was already relayed: edit its copy too (through the outbox).
+
+        A post merged from several messages is left alone (one edit cannot say which part), and
+        a message not yet relayed needs nothing: ``copyMessage`` copies its current version.
+        """
+        repo = TicketRepository(session)
+        pair = await repo.target_of(message.chat.id, message.message_id)
+        if pair is None or pair.target_chat_id is None or pair.target_message_id is None:
+            return False
+        sharing = await session.scalar(
+            select(func.count()).select_from(TicketMessage).where(
+                TicketMessage.target_chat_id == pair.target_chat_id,
+                TicketMessage.target_message_id == pair.target_message_id)
+        )
+        if (sharing or 0) > 1:
+            return False
+        pair.text = message.text or message.caption
+        to_staff = pair.target_chat_id == ticket.staff_chat_id
+        payload: dict[str, Any] = {"message_id": pair.target_message_id, "_ticket": ticket.id}
+        if message.text is not None:
+            method = "editMessageText"
+            if to_staff and pair.direction == "in" and message.text is not None:
+                payload.update(text=escape(message.text), parse_mode="HTML")
+            else:
+                payload.update(text=message.text, entities=[e.model_dump(exclude_none=True)
+                                                            for e in message.entities or []])
+        elif message.caption is not None:
+            method = "editMessageCaption"
+            payload.update(caption=message.caption, caption_entities=[e.model_dump(exclude_none=True)
+                                                                      for e in message.caption_entities or []])
+        else:
+            return False
+        await enqueue(session, pair.target_chat_id, method, payload, kind="ticket_edit")
+        return True
 
     async def note(self, session: AsyncSession, ticket: Ticket, message: Message) -> None:
         await TicketRepository(session).record_message(

@@ -182,6 +182,14 @@ async def relay(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, han
         await send(bot, message.chat.id, Screen(texts.reopened(ticket.id)))
 
 
+async def on_edit(message: Message, uow: UnitOfWork, handoff: Handoff) -> None:
+    """The user corrected a message already relayed: the consultants' copy is corrected too."""
+    ticket = await TicketRepository(uow.session).open_for_user(message.chat.id)
+    if ticket is not None and await handoff.mirror_edit(uow.session, ticket, message):
+        await uow.commit()
+        handoff.wake()
+
+
 def make_router() -> Router:
     """/consultant, «Спросить консультанта», the question, rating (replaces the placeholder)."""
     router = Router(name="handoff_user")
@@ -201,4 +209,6 @@ def make_relay_router() -> Router:
     router = Router(name="handoff_relay")
     router.message.filter(F.chat.type == "private")
     router.message.register(relay)
+    router.edited_message.filter(F.chat.type == "private")
+    router.edited_message.register(on_edit)
     return router

@@ -199,11 +199,25 @@ async def on_message(message: Message, bot: Bot, uow: UnitOfWork, handoff: Hando
     handoff.wake()
 
 
+async def on_edit(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff) -> None:
+    """A consultant corrected an answer: the user's copy is corrected too."""
+    if message.from_user is None or (message.text or "").startswith("/"):
+        return
+    ticket = await _ticket_of(message, uow)
+    if ticket is None or not await handoff.is_consultant(bot, message.from_user.id):
+        return
+    if await handoff.mirror_edit(uow.session, ticket, message):
+        await uow.commit()
+        handoff.wake()
+
+
 def make_router() -> Router:
     """Everything in the staff group (placed first; it only sees STAFF_CHAT_ID)."""
     router = Router(name="staff")
     router.message.filter(in_staff_chat)
     router.callback_query.filter(in_staff_chat)
+    router.edited_message.filter(in_staff_chat)
+    router.edited_message.register(on_edit)
     router.callback_query.register(on_button, TicketCb.filter())
     router.message.register(on_note, Command("note"))
     router.message.register(on_close_command, Command("close"))

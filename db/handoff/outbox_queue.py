@@ -160,7 +160,7 @@ async def merge_text(
 async def counts(session: AsyncSession) -> dict[str, int]:
     """Rows per status, for the admins' view."""
     rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-    return {status: int(count) for status, count in rows.tuples()}
+    return {status: int(count) for status, count in rows}
 
 
 async def dead_letters(session: AsyncSession, limit: int = 10) -> list[OutboxMessage]:

@@ -125,7 +125,7 @@ class TicketRepository:
         rows = await self.session.execute(
             select(Ticket, TicketRating).outerjoin(TicketRating, TicketRating.ticket_id == Ticket.id).order_by(Ticket.id)
         )
-        return list(rows.tuples())
+        return [(ticket, rating) for ticket, rating in rows]
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -364,6 +364,10 @@ class TicketRepository:
         )
         await self.session.execute(
             update(Ticket).where(Ticket.id.in_(ids)).values(user_id=None, company=None, question=None)
+        )
+        # A subject taken from the question's first words is the user's text too.
+        await self.session.execute(
+            update(Ticket).where(Ticket.id.in_(ids), Ticket.measure_id.is_(None)).values(subject="вопрос")
         )
         await self.session.execute(
             update(TicketMessage).where(TicketMessage.ticket_id.in_(ids)).values(text=None)

@@ -318,3 +318,55 @@ async def test_forget_keeps_the_ticket_for_reports_without_personal_data(world: 
     assert kept is not None and kept.user_id is None and kept.question is None and kept.status == "closed"
     assert kept.user_pseudonym and texts_left == [None, None] and USER not in sources
     assert pending == 0
+
+
+async def test_export_tickets_csv_is_pseudonymised(world: World, tmp_path: object) -> None:
+    import csv
+    from pathlib import Path
+
+    from bot.commands.export import rows
+
+    t = await open_ticket(world, "Вопрос с личными подробностями")
+    await world.feed(world.staff_press(TicketCb(a="take", t=t.id).pack()))
+    await world.feed(world.staff_press(TicketCb(a="close", t=t.id).pack()))
+    await world.feed(world.user_press(RateCb(t=t.id, s=4).pack()))
+    url = str(world.sessions.kw["bind"].url)
+    [row] = await rows(url)
+    assert row["ticket"] == "1" and row["status"] == "closed" and row["rating"] == "4"
+    assert row["consultant"] == "Анна" and row["minutes_to_claim"] != "" and row["minutes_to_close"] != ""
+    assert row["user"] and str(USER) not in ",".join(row.values())
+    assert "личными" not in ",".join(row.values())
+    out = Path(str(tmp_path)) / "tickets.csv"
+    from bot.cli import main as cli
+
+    assert await asyncio.to_thread(cli, ["export", "tickets", "--csv", str(out), "--database-url", url]) == 0
+    assert next(csv.DictReader(out.open(encoding="utf-8")))["rating"] == "4"
+
+
+def edited(update: dict[str, object], text: str) -> dict[str, object]:
+    message = dict(update["message"])  # type: ignore[call-overload]
+    message.update(text=text, edit_date=1_800_000_100)
+    return {"edited_message": message}
+
+
+async def test_edits_are_mirrored_both_ways(world: World) -> None:
+    from aiogram.methods import EditMessageText
+
+    t = await open_ticket(world)
+    answer = world.staff_message("Срок — до 1 марта", thread=t.thread_id)
+    await world.feed(answer)
+    await world.deliver()
+    await world.feed(edited(answer, "Срок — до 1 апреля"))
+    question = world.user_message("Сколько стоит?")
+    await world.feed(question)
+    await world.deliver()
+    await world.feed(edited(question, "Сколько стоит участие?"))
+    await world.deliver()
+    [copy] = world.telegram.sent(CopyMessage)
+    async with world.sessions() as session:
+        pairs = {m.source_message_id: m for m in await TicketRepository(session).messages(t.id)}
+    edits = world.telegram.sent(EditMessageText)
+    assert [(e.chat_id, e.text) for e in edits] == [(USER, "Срок — до 1 апреля"), (STAFF, "Сколько стоит участие?")]
+    assert edits[0].message_id == pairs[answer["message"]["message_id"]].target_message_id  # type: ignore[index]
+    assert edits[1].message_id == pairs[question["message"]["message_id"]].target_message_id  # type: ignore[index]
+    assert copy.chat_id == USER
