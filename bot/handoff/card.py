@@ -44,13 +44,18 @@ def profile_summary(answers: Mapping[str, Any]) -> list[str]:
     return lines or ["• анкета не заполнена"]
 
 
+def _for_staff(line: str) -> str:
+    """The user's wording («у вас: …») turned to the consultant («у клиента: …»)."""
+    return line.replace("(у вас: ", "(у клиента: ").replace("вам сейчас", "клиенту сейчас")
+
+
 def _measure_block(domain: Domain, measure_id: str, profile: Mapping[str, Any], today: dt.date,
                    lines_limit: int) -> list[str]:
     explanation = explain(domain.catalogue, measure_id, profile, today)
     measure = explanation.result.measure
     out = [f"{VERDICT_ICONS[explanation.result.verdict]} <b>{escape(measure.title)}</b>",
-           escape(verdict_sentence(explanation))]
-    trace = [trace_line(line, html=True) for line in explanation.lines]
+           _for_staff(escape(verdict_sentence(explanation)))]
+    trace = [_for_staff(trace_line(line, html=True)) for line in explanation.lines]
     out.extend(trace[:lines_limit])
     if len(trace) > lines_limit:
         out.append(f"… ещё условий: {len(trace) - lines_limit}")

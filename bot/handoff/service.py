@@ -48,6 +48,15 @@ MERGE_LIMIT = 3500  # characters of one merged post (Telegram allows 4096)
 ADMIN_CACHE_SECONDS = 300.0
 
 
+# What copyMessage can carry; service messages (topic closed, pinned, joined …) are never relayed.
+RELAYABLE = frozenset({"text", "photo", "document", "video", "audio", "voice", "video_note", "sticker",
+                       "animation", "location", "contact", "venue", "poll", "dice"})
+
+
+def relayable(message: Message) -> bool:
+    return message.content_type in RELAYABLE
+
+
 def message_kind(message: Message) -> str:
     if message.text is not None:
         return "text"

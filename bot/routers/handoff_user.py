@@ -24,7 +24,7 @@ from bot.callbacks import AskCb
 from bot.domain import Domain
 from bot.handoff import keyboards, texts
 from bot.handoff.callbacks import AskCancelCb, AskSendCb, RateCb
-from bot.handoff.service import Handoff
+from bot.handoff.service import Handoff, relayable
 from bot.journey import Journey
 from bot.replies import send
 from bot.screens import Screen
@@ -156,7 +156,7 @@ async def relay(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, han
     Placed before the questionnaire so nothing written to a consultant is taken for an answer —
     except a typed answer the questionnaire is waiting for right now (a number, an ИНН, …).
     """
-    if not handoff.enabled or (message.text or "").startswith("/"):
+    if not handoff.enabled or (message.text or "").startswith("/") or not relayable(message):
         raise SkipHandler
     repo = TicketRepository(uow.session)
     ticket = await repo.open_for_user(message.chat.id)

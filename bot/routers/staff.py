@@ -15,7 +15,7 @@ import datetime as dt
 from html import escape
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
@@ -25,7 +25,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.handoff import texts
 from bot.handoff.callbacks import TicketCb
 from bot.handoff.card import staff_keyboard
-from bot.handoff.service import Handoff, person_name
+from bot.handoff.service import Handoff, person_name, relayable
 from db.handoff import outbox_queue
 from db.handoff.models import Ticket
 from db.handoff.tickets import TicketRepository, as_utc
@@ -179,8 +179,9 @@ async def on_outbox(message: Message, bot: Bot, uow: UnitOfWork) -> None:
 
 async def on_message(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff) -> None:
     """A consultant's message in a ticket's topic (or a reply in a group without topics)."""
-    if message.from_user is None or message.from_user.is_bot or (message.text or "").startswith("/"):
-        raise SkipHandler  # other commands (/reload, …) belong to other routers
+    if message.from_user is None or message.from_user.is_bot or (message.text or "").startswith("/") \
+            or not relayable(message):
+        raise SkipHandler  # other commands (/reload, …) belong to other routers; service messages stay
     ticket = await _ticket_of(message, uow)
     if ticket is None:
         raise SkipHandler
@@ -224,7 +225,7 @@ def make_router() -> Router:
     router.message.register(on_tickets, Command("tickets"))
     router.message.register(on_ticket, Command("ticket"))
     router.message.register(on_outbox, Command("outbox"))
-    router.message.register(on_message, F.content_type != "forum_topic_created")
+    router.message.register(on_message)
     return router
 
 

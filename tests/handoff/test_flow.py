@@ -370,3 +370,13 @@ async def test_edits_are_mirrored_both_ways(world: World) -> None:
     assert edits[0].message_id == pairs[answer["message"]["message_id"]].target_message_id  # type: ignore[index]
     assert edits[1].message_id == pairs[question["message"]["message_id"]].target_message_id  # type: ignore[index]
     assert copy.chat_id == USER
+
+
+async def test_service_messages_in_the_topic_are_not_relayed(world: World) -> None:
+    t = await open_ticket(world)
+    await world.feed(world.staff_message(None, thread=t.thread_id, forum_topic_closed={}))
+    await world.feed(world.staff_message(None, thread=t.thread_id, pinned_message={
+        "message_id": 5, "date": 0, "chat": {"id": STAFF, "type": "supergroup"}}))
+    await world.deliver()
+    assert not [m for m in world.telegram.to_chat(USER) if isinstance(m, CopyMessage)]
+    assert (await ticket(world)).status == "new"  # and nobody claimed it by closing the topic
