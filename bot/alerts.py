@@ -93,18 +93,26 @@ def dedupe_key(candidate: AlertCandidate) -> str:
 
 
 async def queue_alerts(session: AsyncSession, candidates: list[AlertCandidate], version_id: int | None,
-                       kind: str = ALERT_KIND) -> int:
-    """Claim and enqueue each alert once; return how many were new. The caller commits."""
+                       kind: str = ALERT_KIND, chunk: int = 500) -> int:
+    """Claim and enqueue each alert once; return how many were new.
+
+    Claims go in one fixed order (user, measure, key) so two instances planning the same version
+    wait for each other instead of deadlocking on PostgreSQL, and they are committed every
+    ``chunk`` alerts so neither holds its locks (or SQLite's write lock) for the whole fan-out.
+    Claim and message are always in the same transaction. The caller commits the rest.
+    """
     claims = MeasureAlertRepository(session)
     outbox = OutboxRepository(session)
     queued = 0
-    for candidate in candidates:
-        if not await claims.claim(candidate.user_id, candidate.measure.id, candidate.key,
-                                  candidate.verdict.value, version_id):
-            continue
-        await outbox.enqueue(candidate.user_id, "sendMessage", alert_payload(candidate),
-                             dedupe_key=dedupe_key(candidate), kind=kind)
-        queued += 1
+    ordered = sorted(candidates, key=lambda c: (c.user_id, c.measure.id, c.key))
+    for index, candidate in enumerate(ordered, start=1):
+        if await claims.claim(candidate.user_id, candidate.measure.id, candidate.key,
+                              candidate.verdict.value, version_id):
+            await outbox.enqueue(candidate.user_id, "sendMessage", alert_payload(candidate),
+                                 dedupe_key=dedupe_key(candidate), kind=kind)
+            queued += 1
+        if index % chunk == 0:
+            await session.commit()
     return queued
 
 

@@ -76,3 +76,58 @@ async def test_versions_and_alert_uniqueness(backend: str, tmp_path: Path) -> No
             await _exercise(create_sessionmaker(engine))
         finally:
             await engine.dispose()
+
+
+async def _two_planners_at_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from bot.alerts import queue_alerts
+    from db.models import OutboxMessage
+    from db.staff.models import MeasureAlert
+    from rules.catalogue import load_catalogue
+    from rules.eligibility import Verdict
+    from rules.rematch import AlertCandidate
+    from tests.staff.conftest import DATA
+
+    measure = load_catalogue(DATA / "measures.yaml").measures[0]
+    users = list(range(700, 760))
+    async with sessions() as session:
+        for uid in users:
+            await UserRepository(session).ensure(uid)
+        await session.commit()
+    candidates = [AlertCandidate(uid, measure, Verdict.ELIGIBLE, "fp", True) for uid in users]
+
+    async def planner(order: list[AlertCandidate]) -> int:
+        async with sessions() as session:
+            queued = await queue_alerts(session, order, None)
+            await session.commit()
+            return queued
+
+    counts = await asyncio.gather(planner(candidates), planner(list(reversed(candidates))))
+    assert sum(counts) == len(users)  # every alert planned by exactly one of the two
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(MeasureAlert)) == len(users)
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == len(users)
+
+
+@pytest.mark.postgres
+async def test_two_instances_planning_the_same_version_alert_each_user_once() -> None:
+    async with postgres_database() as url:
+        await migrate(url)
+        engine = create_engine(url)
+        try:
+            await _two_planners_at_once(create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+
+async def test_two_planners_on_sqlite_alert_each_user_once(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        await _two_planners_at_once(create_sessionmaker(engine))
+    finally:
+        await engine.dispose()
