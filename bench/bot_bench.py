@@ -12,6 +12,12 @@ event, one transaction — on its own SQLite database with the same settings.
 
 Prints updates/s (sequential), p50/p99 per update and the ratio bot/baseline.
 Targets (2 cores): ratio ≥ 0.6, ≥ 250 updates/s, p99 < 25 ms.
+
+``--backend postgres-redis`` (``both`` by default when the servers answer) runs the same
+workload in the scaled configuration: both bots on throw-away PostgreSQL databases
+(``BENCH_POSTGRES_DSN``), the navigator with Redis FSM storage, isolation, dedupe and throttle
+(``BENCH_REDIS_URL``), the baseline with aiogram's Redis storage and isolation. Its ratio is
+against that baseline, not against SQLite; the targets are the SQLite ones.
 """
 
 from __future__ import annotations
@@ -20,10 +26,14 @@ import argparse
 import asyncio
 import datetime as dt
 import itertools
+import os
 import random
 import statistics
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +203,8 @@ class Driver:
         return (step.node.field, step.node.kind) if step.node else None
 
 
-def baseline_dispatcher(sessions: async_sessionmaker[AsyncSession]) -> Dispatcher:
+def baseline_dispatcher(sessions: async_sessionmaker[AsyncSession], redis_url: str | None = None,
+                        prefix: str = "bench") -> Dispatcher:
     """Bare aiogram echo plus the minimal persistence: claim, upsert, event, one transaction."""
     router = Router(name="baseline")
 
@@ -216,9 +227,80 @@ def baseline_dispatcher(sessions: async_sessionmaker[AsyncSession]) -> Dispatche
         await bot.answer_callback_query(callback.id)
         await bot.send_message(callback.from_user.id, callback.data or "…")
 
-    dp = Dispatcher(storage=MemoryStorage(), events_isolation=SimpleEventIsolation())
+    if redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(redis_url)
+        dp = Dispatcher(
+            storage=RedisStorage(redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm")),
+            events_isolation=RedisEventIsolation(redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:lock")),
+        )
+    else:
+        dp = Dispatcher(storage=MemoryStorage(), events_isolation=SimpleEventIsolation())
     dp.include_router(router)
     return dp
+
+
+POSTGRES_DSN = os.environ.get("BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@asynccontextmanager
+async def postgres_databases(count: int) -> AsyncIterator[list[str]]:
+    """Throw-away ``navigator_bench_*`` databases on the PostgreSQL server, dropped afterwards."""
+    import asyncpg
+
+    names = [f"navigator_bench_{uuid.uuid4().hex[:10]}" for _ in range(count)]
+    admin = await asyncpg.connect(POSTGRES_DSN)
+    try:
+        for name in names:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = POSTGRES_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    try:
+        yield [f"{base}/{name}" for name in names]
+    finally:
+        admin = await asyncpg.connect(POSTGRES_DSN)
+        try:
+            for name in names:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+async def scaled_servers_answer() -> str | None:
+    """None if PostgreSQL and Redis answer, else why not."""
+    import asyncpg
+    from redis.asyncio import Redis
+
+    try:
+        connection = await asyncio.wait_for(asyncpg.connect(POSTGRES_DSN), 3)
+        await connection.close()
+    except Exception as exc:
+        return f"PostgreSQL at {POSTGRES_DSN}: {type(exc).__name__}"
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        await asyncio.wait_for(redis.ping(), 3)
+    except Exception as exc:
+        return f"Redis at {REDIS_URL}: {type(exc).__name__}"
+    finally:
+        await redis.aclose()
+    return None
+
+
+async def clear_redis(prefix: str) -> None:
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}*")]
+        for start in range(0, len(keys), 500):
+            await redis.delete(*keys[start:start + 500])
+    finally:
+        await redis.aclose()
 
 
 def load_domain() -> tuple[Domain, str]:
@@ -239,51 +321,77 @@ def summary(latencies: list[float]) -> tuple[float, float, float]:
     return len(ordered) / sum(ordered), p50, p99
 
 
-async def run(users: int, warmup: int, verbose: bool = False) -> int:
-    domain, source = load_domain()
-    with tempfile.TemporaryDirectory() as tmp:
-        bot_url = f"sqlite+aiosqlite:///{tmp}/bot.db"
-        base_url = f"sqlite+aiosqlite:///{tmp}/baseline.db"
-        await asyncio.to_thread(upgrade, bot_url)
-        await asyncio.to_thread(upgrade, base_url)
-        bot_engine, base_engine = create_engine(bot_url), create_engine(base_url)
-        settings = Settings(
-            _env_file=None, bot_token="42:BENCH", throttle_burst=10_000, throttle_rate=10_000.0
-        )  # type: ignore[call-arg]
+async def run(users: int, warmup: int, verbose: bool = False, backend: str = "sqlite",
+              scaled_users: int | None = None) -> int:
+    """``scaled_users``: users for the PostgreSQL+Redis run in ``both`` (a commit there costs more)."""
+    if backend == "both":
+        await run(users, warmup, verbose, "sqlite")
+        why_not = await scaled_servers_answer()
+        if why_not is not None:
+            print(f"bot_bench [postgres-redis]: skipped — {why_not}")
+            return 0
+        return await run(scaled_users or users, warmup, verbose, "postgres-redis")
+    if backend == "postgres-redis":
+        prefix = f"navbench{uuid.uuid4().hex[:8]}"
         try:
-            null = NullSession()
-            bot = build_bot("42:BENCH", session=null)
-            dp = build_dispatcher(domain, create_sessionmaker(bot_engine), settings)
-            driver = Driver(dp, bot, null, domain)
-            for uid in range(1, warmup + 1):
-                await driver.journey(uid)
-            driver.latencies.clear()
-            driver.updates.clear()
-            driver.kinds.clear()
-            for uid in range(1000, 1000 + users):
-                await driver.journey(uid)
-            bot_rate, bot_p50, bot_p99 = summary(driver.latencies)
-
-            base_null = NullSession()
-            base_bot = build_bot("42:BENCH", session=base_null)
-            base_dp = baseline_dispatcher(create_sessionmaker(base_engine))
-            for update in driver.updates[: max(1, len(driver.updates) // 20)]:  # warm-up, other ids
-                await base_dp.feed_update(
-                    base_bot, update.model_copy(update={"update_id": update.update_id + 10**9})
-                )
-            base_latencies = []
-            for update in driver.updates:
-                start = time.perf_counter()
-                await base_dp.feed_update(base_bot, update)
-                base_latencies.append(time.perf_counter() - start)
-            base_rate, base_p50, base_p99 = summary(base_latencies)
+            async with postgres_databases(2) as (bot_url, base_url):
+                return await measure(users, warmup, verbose, bot_url, base_url, REDIS_URL, prefix)
         finally:
-            await bot_engine.dispose()
-            await base_engine.dispose()
+            await clear_redis(prefix)
+    with tempfile.TemporaryDirectory() as tmp:
+        return await measure(users, warmup, verbose, f"sqlite+aiosqlite:///{tmp}/bot.db",
+                             f"sqlite+aiosqlite:///{tmp}/baseline.db")
+
+
+async def measure(users: int, warmup: int, verbose: bool, bot_url: str, base_url: str,
+                  redis_url: str | None = None, prefix: str = "bench") -> int:
+    domain, source = load_domain()
+    label = "postgres-redis" if redis_url else "sqlite"
+    await asyncio.to_thread(upgrade, bot_url)
+    await asyncio.to_thread(upgrade, base_url)
+    bot_engine, base_engine = create_engine(bot_url), create_engine(base_url)
+    settings = Settings(
+        _env_file=None, bot_token="42:BENCH", throttle_burst=10_000, throttle_rate=10_000.0,
+        redis_url=redis_url, redis_prefix=f"{prefix}:nav",
+    )  # type: ignore[call-arg]
+    try:
+        null = NullSession()
+        bot = build_bot("42:BENCH", session=null)
+        dp = build_dispatcher(domain, create_sessionmaker(bot_engine), settings)
+        driver = Driver(dp, bot, null, domain)
+        for uid in range(1, warmup + 1):
+            await driver.journey(uid)
+        driver.latencies.clear()
+        driver.updates.clear()
+        driver.kinds.clear()
+        for uid in range(1000, 1000 + users):
+            await driver.journey(uid)
+        bot_rate, bot_p50, bot_p99 = summary(driver.latencies)
+
+        base_null = NullSession()
+        base_bot = build_bot("42:BENCH", session=base_null)
+        base_dp = baseline_dispatcher(create_sessionmaker(base_engine), redis_url, f"{prefix}:base")
+        for update in driver.updates[: max(1, len(driver.updates) // 20)]:  # warm-up, other ids
+            await base_dp.feed_update(
+                base_bot, update.model_copy(update={"update_id": update.update_id + 10**9})
+            )
+        base_latencies = []
+        for update in driver.updates:
+            start = time.perf_counter()
+            await base_dp.feed_update(base_bot, update)
+            base_latencies.append(time.perf_counter() - start)
+        base_rate, base_p50, base_p99 = summary(base_latencies)
+    finally:
+        if "dp" in locals():
+            await dp["backends"].close()
+        if "base_dp" in locals():
+            await base_dp.storage.close()
+        await bot_engine.dispose()
+        await base_engine.dispose()
 
     ratio = bot_rate / base_rate
     print(
-        f"bot_bench: {len(driver.latencies)} updates from {users} users ({source}: "
+        f"bot_bench [{label}]: {len(driver.latencies)} updates from {users} users ({source}: "
         f"{len(domain.catalogue.measures)} measures, {len(domain.questionnaire.nodes)} questions), sequential"
     )
     print(f"  navigator bot : {bot_rate:7.0f} updates/s  p50 {bot_p50:5.2f} ms  p99 {bot_p99:5.2f} ms")
@@ -306,9 +414,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--users", type=int, default=None)
     parser.add_argument("--by-kind", action="store_true", help="latency per kind of update")
+    parser.add_argument("--backend", choices=("sqlite", "postgres-redis", "both"), default="both",
+                        help="embedded (SQLite), scaled (PostgreSQL + Redis), or both (default; the "
+                             "scaled run is skipped with a note if its servers do not answer)")
     args = parser.parse_args(argv)
     users = args.users or (20 if args.quick else 100)
-    raise SystemExit(asyncio.run(run(users, warmup=3, verbose=args.by_kind)))
+    scaled_users = args.users or (4 if args.quick else 50)
+    raise SystemExit(asyncio.run(run(users, warmup=1 if args.quick else 3, verbose=args.by_kind,
+                                     backend=args.backend, scaled_users=scaled_users)))
 
 
 if __name__ == "__main__":

@@ -75,11 +75,13 @@ def report(name: str, ours: list[float], base: list[float], target_ms: float) ->
           f"p95 {base_p95:.2f} ms; ratio ours/baseline p95 = {ours_p95 / base_p95:.2f}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--generated", type=int, default=5000)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="2 rounds instead of 5 (bench/run --quick)")
+    args = parser.parse_args(argv)
+    args.rounds = args.rounds or (2 if args.quick else 5)
 
     catalogue = load_catalogue(ROOT / "measures.yaml")
     faq = load_faq(measure_ids=catalogue.by_id.keys())
