@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     consultant_answer_hours: int = Field(default=4, ge=1)
     ticket_ping_minutes: int = Field(default=30, ge=1)
     ticket_reopen_hours: int = Field(default=72, ge=0)
+    # Alerts (bot.alerts): remind subscribers this many days before an eligible measure's window
+    # closes; 0 turns deadline reminders off.
+    deadline_reminder_days: int = Field(default=7, ge=0)
 
     @field_validator("consultant_ids", "admin_ids", mode="before")
     @classmethod

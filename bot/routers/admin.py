@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.reload import Reloader
 from bot.replies import send
 from bot.screens import Screen
-from db.staff.repository import CatalogueVersionRepository
+from db.staff.repository import CatalogueVersionRepository, MeasureAlertRepository
 
 NOT_ADMIN = "Эта команда — для сотрудников Центра. Если вы сотрудник, попросите добавить ваш id в ADMIN_IDS."
 NO_RELOAD = "Перезагрузка в этом процессе не настроена."
@@ -46,6 +46,7 @@ async def versions_command(message: Message, bot: Bot, settings: Settings,
         return
     async with sessions() as session:
         rows = await CatalogueVersionRepository(session).history(10)
+        told = await MeasureAlertRepository(session).by_measure(rows[0].id) if rows else []
     if not rows:
         await send(bot, message.chat.id, Screen(NO_VERSIONS))
         return
@@ -56,6 +57,9 @@ async def versions_command(message: Message, bot: Bot, settings: Settings,
             f"• <code>{html.escape(row.bundle_version)}</code> — {row.accepted_at:%d.%m.%Y %H:%M} UTC, "
             f"{html.escape(row.accepted_by)}, мер: {row.measure_count}, оповещений: {alerts}"
         )
+    if told:
+        lines += ["", f"Оповещения о версии <code>{html.escape(rows[0].bundle_version)}</code> по мерам:"]
+        lines += [f"• {html.escape(measure_id)}: {count}" for measure_id, count in told[:20]]
     await send(bot, message.chat.id, Screen("\n".join(lines)))
 
 

@@ -66,6 +66,17 @@ class MeasureAlertRepository:
         stmt = stmt.on_conflict_do_nothing(index_elements=["user_id", "measure_id", "alert_key"])
         return (await self.session.execute(stmt.returning(MeasureAlert.id))).scalar_one_or_none() is not None
 
+    async def by_measure(self, version_id: int) -> list[tuple[str, int]]:
+        """Alerts of one accepted version per measure, most first (who was told about what)."""
+        count = func.count().label("n")
+        query = (
+            select(MeasureAlert.measure_id, count)
+            .where(MeasureAlert.version_id == version_id)
+            .group_by(MeasureAlert.measure_id)
+            .order_by(count.desc(), MeasureAlert.measure_id)
+        )
+        return [(str(measure_id), int(n)) for measure_id, n in (await self.session.execute(query)).all()]
+
     async def count_for_version(self, version_id: int) -> int:
         query = select(func.count()).select_from(MeasureAlert).where(MeasureAlert.version_id == version_id)
         return int(await self.session.scalar(query) or 0)

@@ -62,6 +62,10 @@ async def test_reload_alerts_the_newly_eligible_once(staff: StaffWorld) -> None:
         version = await session.scalar(select(CatalogueVersion).order_by(CatalogueVersion.id.desc()))
         assert version is not None and version.alerts_queued == 1
 
+    [history] = texts_of(await admin.send("/versions"))
+    assert f"admin:{ADMIN_ID}" in history and "оповещений: 1" in history
+    assert "по мерам:\n• test-moscow-grant: 1" in history
+
     # the same files again: nothing; back and forth to the same version: still nothing new
     [again] = texts_of(await admin.send("/reload"))
     assert again.startswith("Файлы не изменились")
