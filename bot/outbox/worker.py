@@ -145,13 +145,13 @@ class OutboxWorker:
     async def run(self) -> None:
         """Rounds until ``stop()``; an error in a round is logged and the loop goes on."""
         while not self._stop.is_set():
+            self._wake.clear()  # before the round: a wake-up during it cuts the next wait short
             try:
                 delay = await self.run_once()
             except Exception:
                 log.exception("outbox round failed")
                 delay = self.config.poll_interval
-            self._wake.clear()
-            if delay > 0:
+            if delay > 0 and not self._stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=min(delay, self.config.poll_interval))
 

@@ -17,7 +17,7 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import AskCb
@@ -190,6 +190,20 @@ async def on_edit(message: Message, uow: UnitOfWork, handoff: Handoff) -> None:
         handoff.wake()
 
 
+async def on_block_change(event: ChatMemberUpdated, uow: UnitOfWork, handoff: Handoff) -> None:
+    """The user blocked (or unblocked) the bot: remember it; consultants of an open ticket are told."""
+    user_id = event.chat.id
+    blocked = event.new_chat_member.status == "kicked"
+    await UserRepository(uow.session).set_blocked(user_id, blocked)
+    if blocked:
+        for ticket_id in await TicketRepository(uow.session).mark_user_blocked(user_id):
+            ticket = await TicketRepository(uow.session).get(ticket_id)
+            if ticket is not None:
+                await handoff.notice(uow.session, ticket, texts.user_blocked(ticket.id))
+    await uow.commit()
+    handoff.wake()
+
+
 def make_router() -> Router:
     """/consultant, «Спросить консультанта», the question, rating (replaces the placeholder)."""
     router = Router(name="handoff_user")
@@ -201,6 +215,7 @@ def make_router() -> Router:
     router.callback_query.register(rate, RateCb.filter())
     router.message.register(on_question, StateFilter(Asking.question), ~F.text.startswith("/"))
     router.message.register(on_comment, StateFilter(Asking.comment), ~F.text.startswith("/"))
+    router.my_chat_member.register(on_block_change, F.chat.type == "private")
     return router
 
 

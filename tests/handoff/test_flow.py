@@ -380,3 +380,20 @@ async def test_service_messages_in_the_topic_are_not_relayed(world: World) -> No
     await world.deliver()
     assert not [m for m in world.telegram.to_chat(USER) if isinstance(m, CopyMessage)]
     assert (await ticket(world)).status == "new"  # and nobody claimed it by closing the topic
+
+
+async def test_blocking_the_bot_is_noticed_without_waiting_for_a_failed_send(world: World) -> None:
+    t = await open_ticket(world)
+    member = {"user": {"id": USER, "is_bot": False, "first_name": "Иван"}}
+    bot_user = {"id": 42, "is_bot": True, "first_name": "Навигатор"}
+    await world.feed({"my_chat_member": {
+        "chat": {"id": USER, "type": "private"}, "from": member["user"], "date": 1_800_000_000,
+        "old_chat_member": {"status": "member", "user": bot_user},
+        "new_chat_member": {"status": "kicked", "user": bot_user, "until_date": 0},
+    }})
+    await world.deliver()
+    async with world.sessions() as session:
+        user = await session.get(User, USER)
+    assert user is not None and user.blocked
+    notices = [m for m in world.telegram.to_chat(STAFF) if isinstance(m, SendMessage) and "заблокировал" in m.text]
+    assert [n.message_thread_id for n in notices] == [t.thread_id]
