@@ -222,6 +222,9 @@ class Reloader:
             return None
         async with self._lock:
             before = self.live
+            if before.version == newest.bundle_version:  # a reload here got there first
+                self._seen_version_id = newest.id
+                return None
             try:
                 bundle = await self._load()
             except DataError as exc:  # pragma: no cover - the hashes matched an accepted version
