@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -30,6 +31,7 @@ from bot.logging_json import log_context
 log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry()
+FIRST_ANSWER_SAMPLE = 200
 UPDATES = Counter("navigator_updates_total", "Updates processed, by type and outcome",
                   ["type", "outcome"], registry=REGISTRY)
 HANDLER_SECONDS = Histogram("navigator_handler_seconds", "Time to process one update, by type", ["type"],
@@ -41,6 +43,10 @@ RETRY_AFTER = Counter("navigator_bot_api_retry_after_seconds_total",
                       "Seconds Telegram asked us to wait (429 retry_after), summed", registry=REGISTRY)
 OUTBOX = Gauge("navigator_outbox_messages", "Outbox rows by status (read from the database)", ["status"],
                registry=REGISTRY)
+FIRST_ANSWER = Gauge("navigator_first_answer_seconds",
+                     "Time from a ticket's opening to the consultant's first answer: median and p90 of the "
+                     f"{FIRST_ANSWER_SAMPLE} most recent answered tickets (read from the database)",
+                     ["quantile"], registry=REGISTRY)
 OPEN_TICKETS = Gauge("navigator_open_tickets", "Tickets not closed (read from the database)", registry=REGISTRY)
 DB_GAUGE_TTL = 5.0
 
@@ -123,5 +129,28 @@ class DbGauges:
                 if self._has_tickets:
                     open_count = await session.scalar(text("SELECT COUNT(*) FROM tickets WHERE status <> 'closed'"))
                     OPEN_TICKETS.set(open_count or 0)
+                    await self._first_answer(session)
         except Exception:
             log.exception("reading the database gauges failed")
+
+    async def _first_answer(self, session: AsyncSession) -> None:
+        rows = await session.execute(
+            text(
+                "SELECT t.created_at, MIN(m.created_at) FROM tickets t "
+                "JOIN ticket_messages m ON m.ticket_id = t.id AND m.direction = 'out' "
+                "GROUP BY t.id, t.created_at ORDER BY t.id DESC LIMIT :n"
+            ),
+            {"n": FIRST_ANSWER_SAMPLE},
+        )
+        waits = sorted(
+            max(0.0, (_utc(answered) - _utc(opened)).total_seconds()) for opened, answered in rows
+        )
+        if waits:
+            FIRST_ANSWER.labels("0.5").set(waits[len(waits) // 2])
+            FIRST_ANSWER.labels("0.9").set(waits[min(len(waits) - 1, int(len(waits) * 0.9))])
+
+
+def _utc(value: Any) -> datetime:
+    """Raw SQL bypasses the column type: SQLite gives ISO text, PostgreSQL aware datetimes."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

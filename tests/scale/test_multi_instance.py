@@ -273,6 +273,13 @@ async def test_two_instances_share_one_user_outbox_and_catalogue(cluster: Cluste
         assert any(line.get("update_id") for line in lines)  # … carrying update ids
         assert not any("Новость" in line["msg"] or "пропустить" in line["msg"] for line in lines)
 
+        # Metrics on PostgreSQL: the outbox gauges read on scrape, updates counted by type.
+        async with cluster.http.get(f"{b.base}/metrics") as response:
+            body = await response.text()
+        assert 'navigator_outbox_messages{status="pending"} 0.0' in body
+        assert 'navigator_updates_total{outcome="handled",type="callback_query"}' in body
+        assert "navigator_open_tickets 0.0" in body
+
         # 4. SIGTERM: readiness off, drain, exit cleanly; the webhook is left in place.
         b.process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(b.process.wait(), 30) == 0, b.output()[-2000:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.observability.metrics import instrument_bot
 from bot.observability.ops import OpsState
 from bot.webhook import SECRET_HEADER, WebhookHandler, build_app
 from db.engine import create_engine, create_sessionmaker
+from db.handoff.models import Ticket, TicketMessage
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.conftest import load_domain, settings_for_tests
 from tests.bot.telegram import RecordingSession
@@ -109,6 +111,14 @@ async def test_metrics_count_updates_bot_api_calls_and_read_the_outbox(served: S
     assert await served.post(start_update(30)) == 200
     async with served.sessions() as session:
         session.add(OutboxMessage(chat_id=1, method="sendMessage", payload={"text": "x"}, kind="test"))
+        opened = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+        for number, wait in enumerate((60, 90, 3600)):  # answered after 1 min, 1.5 min, 1 h
+            ticket = Ticket(user_id=700 + number, status="claimed" if number else "closed", subject="s",
+                            staff_chat_id=-100, created_at=opened)
+            session.add(ticket)
+            await session.flush()
+            session.add(TicketMessage(ticket_id=ticket.id, direction="out", source_chat_id=-100,
+                                      source_message_id=number, created_at=opened + timedelta(seconds=wait)))
         await session.commit()
         assert (await session.scalars(select(OutboxMessage))).first() is not None
     body = await (await served.client.get("/metrics")).text()
@@ -116,4 +126,6 @@ async def test_metrics_count_updates_bot_api_calls_and_read_the_outbox(served: S
     assert 'navigator_bot_api_calls_total{method="sendMessage",outcome="ok"}' in body
     assert "navigator_handler_seconds_bucket" in body
     assert 'navigator_outbox_messages{status="pending"} 1.0' in body
-    assert "navigator_open_tickets 0.0" in body
+    assert "navigator_open_tickets 2.0" in body  # the closed one is not counted
+    assert 'navigator_first_answer_seconds{quantile="0.5"} 90.0' in body
+    assert 'navigator_first_answer_seconds{quantile="0.9"} 3600.0' in body
