@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"hardware: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or 'cpu'}; "
           f"Python {platform.python_version()}")
     failed = 0
+    total = time.perf_counter()
     for name in args.names or BENCHMARKS:
         try:
             module = importlib.import_module(f"bench.{name}")
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"  ({name} took {time.perf_counter() - start:.1f} s)")
         sys.stdout.flush()
+    print(f"all benchmarks took {time.perf_counter() - total:.1f} s")
     return 1 if failed else 0
 
 
