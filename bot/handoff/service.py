@@ -324,8 +324,7 @@ class Handoff:
         won = await TicketRepository(session).claim(ticket.id, actor_id, actor_name)
         if won:
             await self._to_user(session, ticket, "sendMessage",
-                                {"text": texts.claimed(ticket.id, actor_name), "parse_mode": "HTML"},
-                                dedupe_key=f"ticket:{ticket.id}:claimed:{actor_id}:{ticket.claimed_at or ''}")
+                                {"text": texts.claimed(ticket.id, actor_name), "parse_mode": "HTML"})
         return won
 
     async def transfer(self, session: AsyncSession, ticket: Ticket, actor_id: int, actor_name: str) -> bool:

@@ -34,6 +34,13 @@ from db.unit_of_work import UnitOfWork
 
 STATUS_WORDS = {"new": "новая", "claimed": "в работе", "transferred": "передана", "closed": "закрыта"}
 DIRECTION_WORDS = {"in": "👤", "out": "💬", "note": "📝"}
+EVENT_WORDS = {"opened": "открыта", "claimed": "взята", "transferred": "передана", "closed": "закрыта",
+               "reopened": "открыта снова"}
+
+
+def _thread(message: Message) -> int | None:
+    """Answer in the same topic; a reply thread of a group without topics is not a topic."""
+    return message.message_thread_id if message.is_topic_message else None
 
 
 def in_staff_chat(event: Any, handoff: Handoff) -> bool:
@@ -135,7 +142,7 @@ async def on_tickets(message: Message, bot: Bot, uow: UnitOfWork, handoff: Hando
                          f"{escape(ticket.company or 'без названия')} · {escape(ticket.subject)} · "
                          f"{_age(age)}")
         text = "\n".join(lines)
-    await bot.send_message(message.chat.id, text, message_thread_id=message.message_thread_id)
+    await bot.send_message(message.chat.id, text, message_thread_id=_thread(message))
 
 
 async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork) -> None:
@@ -145,7 +152,7 @@ async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: Uni
     ticket = await repo.get(int(number)) if number.isdigit() else None
     if ticket is None:
         await uow.commit()
-        await bot.send_message(message.chat.id, "Укажите номер: /ticket 12", message_thread_id=message.message_thread_id)
+        await bot.send_message(message.chat.id, "Укажите номер: /ticket 12", message_thread_id=_thread(message))
         return
     events = await repo.events(ticket.id)
     messages = await repo.messages(ticket.id)
@@ -155,7 +162,7 @@ async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: Uni
     timeline: list[tuple[dt.datetime, str]] = []
     for event in events:
         who = f" ({escape(event.actor_name)})" if event.actor_name else ""
-        timeline.append((as_utc(event.at), f"{event.kind}{who}"))
+        timeline.append((as_utc(event.at), f"{EVENT_WORDS.get(event.kind, event.kind)}{who}"))
     for item in messages:
         body = escape((item.text or f"[{item.kind}]")[:120])
         timeline.append((as_utc(item.created_at), f"{DIRECTION_WORDS[item.direction]} {body}"))
@@ -163,7 +170,7 @@ async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: Uni
         lines.append(f"{at.astimezone(dt.timezone(dt.timedelta(hours=3))):%d.%m %H:%M} {line}")
     if rating is not None:
         lines.append(f"⭐ {rating.score}/5" + (f" — {escape(rating.comment[:200])}" if rating.comment else ""))
-    await bot.send_message(message.chat.id, "\n".join(lines)[:4000], message_thread_id=message.message_thread_id)
+    await bot.send_message(message.chat.id, "\n".join(lines)[:4000], message_thread_id=_thread(message))
 
 
 async def on_outbox(message: Message, bot: Bot, uow: UnitOfWork) -> None:
@@ -174,7 +181,7 @@ async def on_outbox(message: Message, bot: Bot, uow: UnitOfWork) -> None:
     lines = ["<b>Очередь отправки</b>: " + ", ".join(f"{k} — {v}" for k, v in sorted(counts.items()))]
     for row in dead:
         lines.append(f"✗ #{row.id} {escape(row.method)} → {row.chat_id}: {escape((row.last_error or '')[:150])}")
-    await bot.send_message(message.chat.id, "\n".join(lines), message_thread_id=message.message_thread_id)
+    await bot.send_message(message.chat.id, "\n".join(lines), message_thread_id=_thread(message))
 
 
 async def on_message(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff) -> None:
