@@ -35,7 +35,7 @@ from tests.db.databases import migrate, postgres_database
 from tests.scale.conftest import REDIS_URL
 from tests.scale.fake_api import ScaleFakeApi
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 DATA = Path(__file__).resolve().parents[1] / "bot" / "data"
 SECRET = "multi-instance-secret"
 USER = 31337

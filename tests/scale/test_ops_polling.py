@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.app import build_dispatcher
 from bot.webhook import serve_ops
@@ -14,6 +15,8 @@ from db.engine import create_engine, create_sessionmaker
 from tests.bot.conftest import load_domain, settings_for_tests
 from tests.db.databases import sqlite_url
 from tests.scale.conftest import REDIS_URL
+
+pytestmark = pytest.mark.redis
 
 
 def free_port() -> int:

@@ -25,6 +25,8 @@ from tests.bot.telegram import ChatClient, RecordingSession
 from tests.db.databases import sqlite_url
 from tests.scale.conftest import REDIS_URL
 
+pytestmark = pytest.mark.redis
+
 
 class FakeClock:
     def __init__(self) -> None:
