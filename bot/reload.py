@@ -310,6 +310,8 @@ class Reloader:
                     await task
             if installed:
                 loop.remove_signal_handler(signal.SIGHUP)
+            if tasks:  # a SIGHUP reload in progress finishes (and tells the admins) before shutdown
+                await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def install(dispatcher: Any, domain: Domain, sessions: async_sessionmaker[AsyncSession],
