@@ -1,7 +1,9 @@
 """The outbox worker: sends what the bot says on its own initiative, within Telegram's limits.
 
 Each round: lease the due head row of every chat (``db.handoff.outbox_queue``), ask the pacer
-for a slot, send outside any transaction, then record the outcome in one short transaction:
+for a slot (for a group also the slot shared by all workers in the database, so several
+instances keep its 20 a minute together), send outside any transaction, then record the outcome
+in one short transaction:
 
 | outcome | action |
 | --- | --- |
@@ -43,7 +45,7 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outbox.pacer import Pacer
+from bot.outbox.pacer import Pacer, is_group
 from db.handoff import outbox_queue as queue
 from db.handoff.tickets import as_utc
 from db.models import OutboxMessage, utcnow
@@ -110,6 +112,9 @@ class WorkerConfig:
     jitter: float = 0.1  # ± share of the backoff, so retries of many rows spread out
     poll_interval: float = 1.0  # the longest sleep between rounds (a wake-up cuts it short)
     lease: timedelta = queue.DEFAULT_LEASE
+    # Reserve each group message's slot in the database too, so that several workers (scaled
+    # mode) keep a group's 20 a minute between them, not each.
+    shared_group_pacing: bool = True
 
 
 @dataclass
@@ -164,6 +169,8 @@ class OutboxWorker:
             await session.commit()
         for row in rows:
             delay = self.pacer.try_acquire(row.chat_id)
+            if delay == 0 and self.config.shared_group_pacing and is_group(row.chat_id):
+                delay = await self._shared_slot(row.chat_id)
             if delay > 0:
                 await self._release(row, self.now() + timedelta(seconds=delay))
                 report.deferred += 1
@@ -174,6 +181,15 @@ class OutboxWorker:
         if due is None:
             return self.config.poll_interval
         return max(0.0, (as_utc(due) - self.now()).total_seconds())
+
+    async def _shared_slot(self, chat_id: int) -> float:
+        """A group's slot reserved in the database, so several workers keep 20/min together."""
+        rate = self.pacer.group
+        interval = timedelta(seconds=1 / rate.per_second)
+        async with self.sessions() as session:
+            wait = await queue.reserve_slot(session, chat_id, self.now(), interval, interval * (rate.capacity - 1))
+            await session.commit()
+        return wait.total_seconds()
 
     # --- one row ------------------------------------------------------------------------
 
@@ -197,6 +213,10 @@ class OutboxWorker:
             result = await self.bot(method)
         except TelegramRetryAfter as exc:
             self.pacer.penalise(row.chat_id, exc.retry_after)
+            if self.config.shared_group_pacing and is_group(row.chat_id):
+                async with self.sessions() as session:
+                    await queue.push_slot(session, row.chat_id, self.now() + timedelta(seconds=exc.retry_after))
+                    await session.commit()
             await self._release(row, self.now() + timedelta(seconds=exc.retry_after), f"429 retry_after={exc.retry_after}")
             report.deferred += 1
             log.warning("outbox %s: 429, retry after %ss", row.id, exc.retry_after)

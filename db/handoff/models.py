@@ -128,3 +128,16 @@ class TicketRating(Base):
     score: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OutboxPace(Base):
+    """When the next message to a group may go, shared by every outbox worker (GCRA's TAT).
+
+    Each worker paces with its own token buckets; a group's 20 a minute must also hold across
+    several workers, so a slot in a group is reserved here, under the row's lock, before sending.
+    """
+
+    __tablename__ = "outbox_pace"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    tat: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -24,7 +24,10 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.handoff.models import OutboxPace
+from db.handoff.tickets import as_utc
 from db.models import OutboxMessage
+from db.upsert import insert_for
 
 DEFAULT_LEASE = timedelta(seconds=120)
 
@@ -177,3 +180,35 @@ async def next_due(session: AsyncSession) -> datetime | None:
         select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending", _is_head())
     )
     return value
+
+
+async def reserve_slot(
+    session: AsyncSession, chat_id: int, now: datetime, interval: timedelta, tolerance: timedelta = timedelta(0)
+) -> timedelta:
+    """Take the chat's next sending slot (GCRA): zero if taken now, else how long to wait.
+
+    The theoretical arrival time ``tat`` advances by ``interval`` per message; a message may go
+    while ``tat - tolerance <= now``. The row is locked for the check, so two workers cannot take
+    the same slot. Caller commits (at once: the lock should be short).
+    """
+    await session.execute(
+        insert_for(session, OutboxPace).values(chat_id=chat_id, tat=now).on_conflict_do_nothing(
+            index_elements=["chat_id"]
+        )
+    )
+    pace = await session.scalar(select(OutboxPace).where(OutboxPace.chat_id == chat_id).with_for_update())
+    assert pace is not None
+    tat = max(as_utc(pace.tat), now)
+    if tat - tolerance > now:
+        return tat - tolerance - now
+    await session.execute(update(OutboxPace).where(OutboxPace.chat_id == chat_id).values(tat=tat + interval))
+    return timedelta(0)
+
+
+async def push_slot(session: AsyncSession, chat_id: int, until: datetime) -> None:
+    """Telegram said wait (429): no worker sends to the chat before ``until``."""
+    await session.execute(
+        insert_for(session, OutboxPace).values(chat_id=chat_id, tat=until).on_conflict_do_update(
+            index_elements=["chat_id"], set_={"tat": until}, where=OutboxPace.tat < until
+        )
+    )

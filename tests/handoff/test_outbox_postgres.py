@@ -120,3 +120,46 @@ def _domain() -> Domain:
     from tests.conftest import MEASURES, QUESTIONNAIRE
 
     return Domain(load_bundle(MEASURES, QUESTIONNAIRE))
+
+
+async def test_two_workers_keep_a_groups_limit_between_them() -> None:
+    """Each worker paces itself to 19/min; the shared slot keeps the *pair* at that, not twice it."""
+    from bench.outbox_bench import max_in_window
+    from bot.outbox.clock import SimClock
+    from db.models import utcnow
+
+    group = -100999
+    async with postgres_database() as url:
+        await migrate(url)
+        engine = create_engine(url)
+        sessions = create_sessionmaker(engine)
+        try:
+            async with sessions() as session:
+                for n in range(40):
+                    await enqueue(session, group, "sendMessage", {"text": f"m{n}"})
+                await session.commit()
+            clock = SimClock(start=utcnow())
+            clock.advance(1)
+            times: list[float] = []
+
+            class Timed(RecordingSession):
+                async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+                    times.append(clock.monotonic())
+                    return await super().make_request(bot, method, timeout)
+
+            telegram = Timed()
+            bot = make_bot(telegram)
+            workers = [OutboxWorker(bot=bot, sessions=sessions, pacer=Pacer(clock=clock.monotonic),
+                                    config=WorkerConfig(jitter=0.0), now=clock.now) for _ in range(2)]
+            for _ in range(2000):
+                delays = await asyncio.gather(*(w.run_once() for w in workers))
+                async with sessions() as session:
+                    pending = await session.scalar(
+                        select(OutboxMessage.id).where(OutboxMessage.status == "pending").limit(1))
+                if pending is None:
+                    break
+                clock.advance(max(min(delays), 0.001))
+            assert [m.text for m in telegram.sent(SendMessage)] == [f"m{n}" for n in range(40)]
+            assert max_in_window(times) <= 20
+        finally:
+            await engine.dispose()
