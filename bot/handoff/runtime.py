@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,10 +26,13 @@ from bot.handoff.startup import StaffCheck, check_staff_chat
 from bot.outbox.enqueue import enqueue
 from bot.outbox.pacer import Pacer
 from bot.outbox.worker import OutboxWorker, WorkerConfig
+from db.handoff import outbox_queue
 from db.models import utcnow
 
 log = logging.getLogger(__name__)
 PING_EVERY = 60.0  # seconds between looks for unclaimed tickets
+PURGE_EVERY = 3600.0
+OUTBOX_KEEP = timedelta(days=7)
 
 
 def install(dp: Dispatcher, settings: Settings) -> Handoff:
@@ -77,6 +81,20 @@ async def _ping_loop(handoff: Handoff, sessions: async_sessionmaker[AsyncSession
             log.exception("unclaimed-ticket ping failed")
 
 
+async def _purge_loop(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Sent outbox rows older than a week go (dead letters stay for the admins to see)."""
+    while True:
+        try:
+            async with sessions() as session:
+                purged = await outbox_queue.purge_sent(session, utcnow() - OUTBOX_KEEP)
+                await session.commit()
+            if purged:
+                log.info("purged %s sent outbox rows", purged)
+        except Exception:
+            log.exception("purging the outbox failed")
+        await asyncio.sleep(PURGE_EVERY)
+
+
 @contextlib.asynccontextmanager
 async def running(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSession],
                   pacer: Pacer | None = None, config: WorkerConfig | None = None) -> AsyncIterator[Running]:
@@ -87,14 +105,15 @@ async def running(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSe
                           hooks=TicketDelivery(handoff), config=config or WorkerConfig())
     handoff.on_enqueue(worker.wake)
     work = asyncio.create_task(worker.run(), name="outbox-worker")
-    pinger = asyncio.create_task(_ping_loop(handoff, sessions), name="ticket-pinger") if handoff.enabled else None
+    helpers = [asyncio.create_task(_purge_loop(sessions), name="outbox-purge")]
+    if handoff.enabled:
+        helpers.append(asyncio.create_task(_ping_loop(handoff, sessions), name="ticket-pinger"))
     try:
         yield Running(worker, check)
     finally:
         worker.stop()
-        if pinger is not None:
-            pinger.cancel()
-        for task in (work, pinger):
-            if task is not None:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        for helper in helpers:
+            helper.cancel()
+        for task in (work, *helpers):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -150,13 +150,13 @@ async def on_comment(message: Message, bot: Bot, uow: UnitOfWork, state: FSMCont
 TYPED_KINDS = ("number", "text", "inn", "okved")  # questions answered by typing, not buttons
 
 
-async def relay(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff) -> None:
+async def relay(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff | None = None) -> None:
     """Anything the user writes while a ticket is open goes to the consultants; else on to search.
 
     Placed before the questionnaire so nothing written to a consultant is taken for an answer —
     except a typed answer the questionnaire is waiting for right now (a number, an ИНН, …).
     """
-    if not handoff.enabled or (message.text or "").startswith("/") or not relayable(message):
+    if handoff is None or not handoff.enabled or (message.text or "").startswith("/") or not relayable(message):
         raise SkipHandler
     repo = TicketRepository(uow.session)
     ticket = await repo.open_for_user(message.chat.id)

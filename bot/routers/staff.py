@@ -43,9 +43,11 @@ def _thread(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-def in_staff_chat(event: Any, handoff: Handoff) -> bool:
+def in_staff_chat(event: Any, handoff: Handoff | None = None) -> bool:
+    if handoff is None or handoff.staff_chat_id is None:
+        return False
     chat = event.chat if isinstance(event, Message) else (event.message.chat if event.message else None)
-    return handoff.staff_chat_id is not None and chat is not None and chat.id == handoff.staff_chat_id
+    return chat is not None and chat.id == handoff.staff_chat_id
 
 
 async def _ticket_of(message: Message, uow: UnitOfWork) -> Ticket | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -212,3 +212,19 @@ async def push_slot(session: AsyncSession, chat_id: int, until: datetime) -> Non
             index_elements=["chat_id"], set_={"tat": until}, where=OutboxPace.tat < until
         )
     )
+
+
+async def purge_sent(session: AsyncSession, before: datetime, keep_kinds: tuple[str, ...] = ("ticket_card",)) -> int:
+    """Delete rows sent before ``before`` (their message pairs live in ``ticket_messages``).
+
+    Ticket cards are kept: a recreated topic gets its card re-posted from them.
+    """
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status == "sent",
+            OutboxMessage.sent_at < before,
+            or_(OutboxMessage.kind.is_(None), OutboxMessage.kind.not_in(keep_kinds)),
+        )
+    )
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -168,3 +168,20 @@ async def test_messages_written_before_a_restart_are_sent_by_the_next_process(
     # No worker ran; a new process starts one.
     await drain(worker(bot, sessions, clock), clock)
     assert [m.text for m in telegram.sent(SendMessage)] == ["written, never sent"]
+
+
+async def test_old_sent_rows_are_purged_but_cards_and_dead_letters_stay(
+    bot: Bot, telegram: RecordingSession, sessions: async_sessionmaker[AsyncSession], clock: SimClock
+) -> None:
+    await put(sessions, USER, "sent long ago")
+    async with sessions() as session:
+        await enqueue(session, GROUP, "sendMessage", {"text": "card"}, kind="ticket_card")
+        await session.commit()
+    telegram.fail(lambda m: isinstance(m, SendMessage) and m.text == "dead", 400, "Bad Request: chat not found")
+    await put(sessions, USER + 1, "dead")
+    await drain(worker(bot, sessions, clock), clock)
+    async with sessions() as session:
+        assert await queue.purge_sent(session, clock.now() - timedelta(days=7)) == 0  # too recent
+        assert await queue.purge_sent(session, clock.now() + timedelta(seconds=1)) == 1
+        await session.commit()
+    assert sorted(r.status for r in await rows(sessions)) == ["dead", "sent"]  # the card is kept
