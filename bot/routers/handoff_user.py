@@ -12,6 +12,8 @@ to the search, whose answer offers the consultant again — nothing is stored th
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
@@ -28,11 +30,13 @@ from bot.handoff.service import Handoff, relayable
 from bot.journey import Journey
 from bot.replies import send
 from bot.screens import Screen
-from db.handoff.tickets import TicketRepository
-from db.repositories import UserRepository
+from db.handoff.tickets import TicketRepository, as_utc
+from db.models import utcnow
+from db.repositories import ProfileRepository, UserRepository
 from db.unit_of_work import UnitOfWork
 
 MAX_QUESTION = 3500
+QUESTION_WAIT = timedelta(minutes=30)  # a prompt older than this is forgotten
 
 
 class Asking(StatesGroup):
@@ -56,7 +60,7 @@ async def _start(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handof
         return
     measure = domain.measure(measure_id) if measure_id else None
     await state.set_state(Asking.question)
-    await state.update_data(measure=measure.id if measure else "")
+    await state.update_data(measure=measure.id if measure else "", asked_at=utcnow().timestamp())
     text = texts.ask_about(measure.title) if measure else texts.ASK_QUESTION
     await send(bot, user_id, Screen(text, keyboards.ask(measure.id if measure else None)))
 
@@ -103,12 +107,23 @@ async def cancel(callback: CallbackQuery, bot: Bot, state: FSMContext) -> None:
     await send(bot, callback.from_user.id, Screen(texts.CANCELLED))
 
 
+async def _moved_on(uow: UnitOfWork, user_id: int, asked_at: float) -> bool:
+    """The user left the question prompt: too long ago, or the profile changed since (/start, answers)."""
+    if utcnow().timestamp() - asked_at > QUESTION_WAIT.total_seconds():
+        return True
+    profile = await ProfileRepository(uow.session).get(user_id)
+    return profile is not None and as_utc(profile.updated_at).timestamp() > asked_at
+
+
 async def on_question(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff,
                       state: FSMContext) -> None:
+    data = await state.get_data()
+    if await _moved_on(uow, message.chat.id, float(data.get("asked_at", 0))):
+        await state.clear()
+        raise SkipHandler  # the text is for whatever the user went on to do
     if message.text is None:
         await send(bot, message.chat.id, Screen(texts.ONLY_TEXT_QUESTION))
         return
-    data = await state.get_data()
     measure_id = data.get("measure") or None
     await _open(message.chat.id, bot, uow, domain, handoff, state, message.text[:MAX_QUESTION],
                 measure_id, message.message_id)

@@ -397,3 +397,19 @@ async def test_blocking_the_bot_is_noticed_without_waiting_for_a_failed_send(wor
     assert user is not None and user.blocked
     notices = [m for m in world.telegram.to_chat(STAFF) if isinstance(m, SendMessage) and "заблокировал" in m.text]
     assert [n.message_thread_id for n in notices] == [t.thread_id]
+
+
+async def test_a_user_who_went_back_to_the_questionnaire_does_not_open_a_ticket_by_answering(world: World) -> None:
+    from db.repositories import ProfileRepository
+
+    await world.consenting_user()
+    await world.feed(world.user_message("/consultant"))
+    async with world.sessions() as session:  # … then answers a question (any profile save)
+        profile = await ProfileRepository(session).get(USER)
+        assert profile is not None
+        await ProfileRepository(session).save(USER, answers=dict(profile.answers), progress=dict(profile.progress),
+                                              state={}, questionnaire_version=profile.questionnaire_version)
+        await session.commit()
+    await world.feed(world.user_message("40"))
+    async with world.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
