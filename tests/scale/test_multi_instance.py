@@ -77,11 +77,11 @@ class Cluster:
                                   headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
             return response.status
 
-    def text_update(self, text: str) -> dict[str, Any]:
+    def text_update(self, text: str, user: int = USER) -> dict[str, Any]:
         return {"update_id": next(self._ids), "message": {
             "message_id": next(self._messages), "date": int(time.time()), "text": text,
-            "chat": {"id": USER, "type": "private"},
-            "from": {"id": USER, "is_bot": False, "first_name": "Иван"}}}
+            "chat": {"id": user, "type": "private"},
+            "from": {"id": user, "is_bot": False, "first_name": "Иван"}}}
 
     def click_update(self, label: str) -> dict[str, Any]:
         message, data = self.button(label)
@@ -280,8 +280,14 @@ async def test_two_instances_share_one_user_outbox_and_catalogue(cluster: Cluste
         assert 'navigator_updates_total{outcome="handled",type="callback_query"}' in body
         assert "navigator_open_tickets 0.0" in body
 
-        # 4. SIGTERM: readiness off, drain, exit cleanly; the webhook is left in place.
+        # 4. SIGTERM mid-update: readiness off, the update in flight finishes (its 200 arrives
+        # after the listener closed), exit 0; the webhook is left in place.
+        cluster.api.slow_seconds = 1.5  # the reply to this user takes Telegram 1.5 s
+        in_flight = asyncio.create_task(cluster.post(b, cluster.text_update("/start", user=900_100)))
+        await asyncio.sleep(0.5)
         b.process.send_signal(signal.SIGTERM)
+        assert await in_flight == 200
+        assert cluster.api.sends_to(900_100) == 1
         assert await asyncio.wait_for(b.process.wait(), 30) == 0, b.output()[-2000:]
         assert "readiness off" in b.output() and '"stopped"' in b.output()
         assert not any(name == "deleteWebhook" for name, _ in cluster.api.calls)
