@@ -12,10 +12,12 @@ to the search, whose answer offers the consultant again — nothing is stored th
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -148,6 +150,10 @@ async def rate(callback: CallbackQuery, callback_data: RateCb, callback_answer: 
     await state.set_state(Asking.comment)
     await state.update_data(ticket=ticket.id)
     callback_answer.text = "★" * callback_data.s
+    if isinstance(callback.message, Message):  # the score is given: the buttons go
+        with contextlib.suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(chat_id=callback.message.chat.id,
+                                                message_id=callback.message.message_id, reply_markup=None)
     await send(bot, callback.from_user.id, Screen(texts.RATE_THANKS))
 
 

@@ -104,6 +104,7 @@ async def test_full_round_trip(world: World) -> None:
     assert [m.message_thread_id for m in telegram.sent(CloseForumTopic)] == [t.thread_id]
 
     await world.feed(world.user_press(RateCb(t=1, s=5).pack()))
+    assert telegram.sent(EditMessageReplyMarkup)[-1].chat_id == USER  # the score buttons go away
     await world.feed(world.user_message("Быстро и по делу"))
     await world.deliver()
     assert texts.rating_notice(1, 5) in [m.text for m in telegram.to_chat(STAFF) if isinstance(m, SendMessage)]
