@@ -1,4 +1,5 @@
-"""Staff commands: /reload (hot reload with the diff or the errors) and /versions (history).
+"""Staff commands: /reload (hot reload with the diff or the errors), /versions (history and who
+was alerted), /stats (the figures of ``navigator report`` in one message).
 
 Only ``ADMIN_IDS`` may use them; anyone else is told so politely and nothing happens.
 """
@@ -13,10 +14,13 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.domain import Domain
 from bot.reload import Reloader
 from bot.replies import send
 from bot.screens import Screen
+from bot.staff.stats_view import stats_message
 from db.staff.repository import CatalogueVersionRepository, MeasureAlertRepository
+from db.staff.stats import collect_stats
 
 NOT_ADMIN = "Эта команда — для сотрудников Центра. Если вы сотрудник, попросите добавить ваш id в ADMIN_IDS."
 NO_RELOAD = "Перезагрузка в этом процессе не настроена."
@@ -63,9 +67,21 @@ async def versions_command(message: Message, bot: Bot, settings: Settings,
     await send(bot, message.chat.id, Screen("\n".join(lines)))
 
 
+async def stats_command(message: Message, bot: Bot, settings: Settings, domain: Domain,
+                        sessions: async_sessionmaker[AsyncSession]) -> None:
+    if not is_admin(message, settings):
+        await send(bot, message.chat.id, Screen(NOT_ADMIN))
+        return
+    async with sessions() as session:
+        stats = await collect_stats(session)
+    titles = {m.id: m.title for m in domain.catalogue.measures}
+    await send(bot, message.chat.id, Screen(stats_message(stats, titles)))
+
+
 def make_router() -> Router:
     """A fresh router with this module's handlers (one per dispatcher)."""
     router = Router(name="admin")
     router.message.register(reload_command, Command("reload"))
     router.message.register(versions_command, Command("versions"))
+    router.message.register(stats_command, Command("stats"))
     return router

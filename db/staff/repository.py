@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -46,6 +47,14 @@ class CatalogueVersionRepository:
         await self.session.execute(
             update(CatalogueVersion).where(CatalogueVersion.id == version_id).values(alerts_queued=count)
         )
+
+    async def accepted_between(self, since: datetime | None, until: datetime | None) -> list[CatalogueVersion]:
+        query = select(CatalogueVersion).order_by(CatalogueVersion.id)
+        if since is not None:
+            query = query.where(CatalogueVersion.accepted_at >= since)
+        if until is not None:
+            query = query.where(CatalogueVersion.accepted_at < until)
+        return list(await self.session.scalars(query))
 
     async def history(self, limit: int = 10) -> list[CatalogueVersion]:
         query = select(CatalogueVersion).order_by(CatalogueVersion.id.desc()).limit(limit)

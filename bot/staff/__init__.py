@@ -1,0 +1,1 @@
+"""Staff-facing presentation: statistics as a Telegram message and as the monthly HTML report."""
