@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import html
 import logging
@@ -41,6 +42,7 @@ from db.staff.repository import CatalogueVersionRepository
 from rules.catalogue_diff import CatalogueDiff, diff_catalogues
 from rules.data import Bundle, load_bundle
 from rules.errors import DataError, Problem
+from rules.freshness import freshness_warnings
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL = 5.0  # seconds between checks of the newest accepted version
@@ -90,6 +92,7 @@ class ReloadResult:
     problems: tuple[Problem, ...] = ()
     alerts: int = 0
     questionnaire_changed: bool = False
+    warnings: int = 0  # stale, unverified, closed windows: shown, never blocking (``navigator check``)
 
     def admin_text(self) -> str:
         """The Russian reply to the admin, HTML-escaped, within one Telegram message."""
@@ -115,6 +118,9 @@ class ReloadResult:
         if self.diff is not None:
             lines += ["", html.escape(self.diff.summary(limit=3000))]
         lines += ["", f"Оповещений поставлено в очередь: {self.alerts}."]
+        if self.warnings:
+            lines.append(f"Предупреждений о свежести данных: {self.warnings} — список покажет "
+                         "<code>navigator check</code>.")
         return "\n".join(lines)[:4000]
 
 
@@ -201,8 +207,10 @@ class Reloader:
                         await session.rollback()
                         log.exception("alert planning after reload %s failed", bundle.version)
                         alerts = 0
+            warnings = len(freshness_warnings(bundle.catalogue, dt.date.today()))
             return ReloadResult(
                 True, bundle.version != before.version, bundle.version, before.version, by, diff=diff, alerts=alerts,
+                warnings=warnings,
                 questionnaire_changed=bundle.questionnaire.version != before.questionnaire.version,
             )
 

@@ -16,7 +16,7 @@ from bot.routers.admin import NOT_ADMIN
 from db.models import OutboxMessage
 from db.staff.models import CatalogueVersion
 from tests.bot.helpers import answer_current, current_question, finish_questionnaire, start_and_consent
-from tests.bot.telegram import texts_of
+from tests.bot.telegram import ChatClient, texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld, copy_data
 
 AMOUNT = 'amount: {display: "до 1 млн ₽", max_rub: 1000000, per: project}'
@@ -211,3 +211,55 @@ async def test_an_update_in_flight_keeps_the_domain_it_started_with(staff: Staff
     # the object an in-flight handler holds is untouched: same bundle, same measure
     assert old.measure("test-moscow-grant") is old_grant
     assert old_grant is not None and old_grant.amount is not None and old_grant.amount.max_rub == 1_000_000
+
+
+async def test_reloads_racing_with_users_break_no_update(staff: StaffWorld) -> None:
+    from bot import texts
+
+    amounts = [AMOUNT, AMOUNT.replace("1000000", "1500000")]
+    stop = asyncio.Event()
+    reloads = 0
+
+    async def reload_all_the_time() -> None:
+        nonlocal reloads
+        while not stop.is_set():
+            text = staff.measures.read_text(encoding="utf-8")
+            current, other = (amounts[0], amounts[1]) if amounts[0] in text else (amounts[1], amounts[0])
+            staff.measures.write_text(text.replace(current, other), encoding="utf-8")
+            result = await staff.reloader.reload("race")
+            assert result.ok
+            reloads += 1
+            await asyncio.sleep(0)
+
+    reloader = asyncio.create_task(reload_all_the_time())
+    try:
+        users = [staff.client(uid) for uid in (3001, 3002, 3003)]
+
+        async def journey(user: ChatClient) -> None:
+            await start_and_consent(user)
+            await finish_questionnaire(user)
+            await user.click("1")
+
+        await asyncio.gather(*(journey(u) for u in users))
+    finally:
+        stop.set()
+        await reloader
+    assert reloads >= 3
+    for user in users:
+        assert all(m.text != texts.ERROR for m in user.my_messages())
+        assert "Тестовый грант московским компаниям" in user.screen()
+
+
+async def test_the_reply_mentions_freshness_warnings(staff: StaffWorld) -> None:
+    import datetime as dt
+
+    from rules.freshness import freshness_warnings
+
+    already = len(freshness_warnings(staff.live.catalogue, dt.date.today()))
+    text = staff.measures.read_text(encoding="utf-8")
+    staff.measures.write_text(text.replace("last_verified: 2026-11-01", "last_verified: 2020-01-01", 1),
+                              encoding="utf-8")
+    [reply] = texts_of(await staff.client(ADMIN_ID).send("/reload"))
+    assert "✅ Загружена версия" in reply
+    assert "дата проверки: 2026-11-01 → 2020-01-01" in reply
+    assert f"Предупреждений о свежести данных: {already + 1} " in reply
