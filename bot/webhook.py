@@ -116,6 +116,8 @@ async def serve_webhook(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[A
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=DRAIN_TIMEOUT)
     await runner.setup()
     stop = _stop_event()
+    workflow = {"dispatcher": dp, "bots": [bot], "bot": bot, **dp.workflow_data}
+    await dp.emit_startup(**workflow)  # as start_polling does, so startup hooks run in both modes
     try:
         async with running_services(bot, dp, sessions):
             site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -130,6 +132,7 @@ async def serve_webhook(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[A
             await handler.drained()
     finally:
         await runner.cleanup()
+        await dp.emit_shutdown(**workflow)
         await bot.session.close()
         await dp["backends"].close()
     log.info("stopped")
