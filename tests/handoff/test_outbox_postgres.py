@@ -163,3 +163,33 @@ async def test_two_workers_keep_a_groups_limit_between_them() -> None:
             assert max_in_window(times) <= 20
         finally:
             await engine.dispose()
+
+
+async def test_two_consultants_claiming_at_once_on_postgres_one_wins() -> None:
+    from db.handoff.tickets import TicketRepository
+    from tests.handoff.world import STAFF
+
+    async with postgres_database() as url:
+        await migrate(url)
+        engine = create_engine(url)
+        sessions = create_sessionmaker(engine)
+        try:
+            async with sessions() as session:
+                opened = await TicketRepository(session).open(
+                    user_id=1001, user_pseudonym="p", staff_chat_id=STAFF, subject="вопрос", question=None,
+                    company=None, measure_id=None)
+                await session.commit()
+
+            async def take(consultant: int) -> bool:
+                async with sessions() as session:
+                    won = await TicketRepository(session).claim(opened.ticket.id, consultant, f"c{consultant}")
+                    await asyncio.sleep(0.01)  # both transactions open at once
+                    await session.commit()
+                    return won
+
+            assert sorted(await asyncio.gather(take(501), take(502), take(503))) == [False, False, True]
+            async with sessions() as session:
+                events = [e.kind for e in await TicketRepository(session).events(opened.ticket.id)]
+            assert events == ["opened", "claimed"]
+        finally:
+            await engine.dispose()
