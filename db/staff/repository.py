@@ -92,11 +92,16 @@ class MeasureAlertRepository:
 
 
 async def subscribed_profiles(session: AsyncSession) -> list[tuple[int, dict[str, Any]]]:
-    """(user id, saved answers) of every subscribed, not blocked user with a consent and answers."""
+    """(user id, saved answers) of every subscribed, not blocked user with a completed questionnaire.
+
+    A half-answered profile would make almost every new measure «возможно»; alerts are for people
+    whose answers say something, so an unfinished (or being edited) questionnaire waits.
+    """
     query = (
         select(Profile.user_id, Profile.answers)
         .join(User, User.telegram_id == Profile.user_id)
-        .where(User.alerts_opt_in.is_(True), User.blocked.is_(False), User.consent_at.is_not(None))
+        .where(User.alerts_opt_in.is_(True), User.blocked.is_(False), User.consent_at.is_not(None),
+               Profile.completed_at.is_not(None))
         .order_by(Profile.user_id)
     )
     out: list[tuple[int, dict[str, Any]]] = []

@@ -32,7 +32,8 @@ async def add_users(world: StaffWorld, rows: list[tuple[int, dict[str, Any], boo
             for uid, _, subscribed, blocked in rows
         ])
         await session.execute(insert(Profile), [
-            {"user_id": uid, "answers": answers, "progress": {}, "state": {}, "revision": 0, "updated_at": now}
+            {"user_id": uid, "answers": answers, "progress": {}, "state": {}, "revision": 0, "updated_at": now,
+             "completed_at": now}
             for uid, answers, _, _ in rows
         ])
         await session.commit()
@@ -46,11 +47,17 @@ async def alert_rows(world: StaffWorld) -> list[OutboxMessage]:
 
 async def test_reload_alerts_the_newly_eligible_once(staff: StaffWorld) -> None:
     await add_users(staff, [
+        (2005, YOUNG, True, False),   # will be mid-questionnaire: waits until it is finished
         (2001, YOUNG, True, False),   # becomes eligible → alerted
         (2002, OLD, True, False),     # was eligible already → nothing new
         (2003, YOUNG, False, False),  # not subscribed
         (2004, YOUNG, True, True),    # blocked the bot
     ])
+    async with staff.sessions() as session:
+        unfinished = await session.get(Profile, 2005)
+        assert unfinished is not None
+        unfinished.completed_at = None
+        await session.commit()
     staff.edit(staff.measures, AGE_RULE, "{field: company_age_months, min: 3}")
     admin = staff.client(ADMIN_ID)
     [reply] = texts_of(await admin.send("/reload"))
