@@ -27,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.logging_json import log_context
+from bot.scale.dedupe import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,12 @@ DB_GAUGE_TTL = 5.0
 
 
 class UpdateMetricsMiddleware(BaseMiddleware):
-    """Outermost of ours: counts every update, times it, and puts its ids into the log context."""
+    """Outermost of ours: counts every update, times it, and puts its ids into the log context.
+
+    Outcomes: ``handled``, ``unhandled`` (no handler matched), ``error`` (an exception reached
+    the error handler), ``duplicate`` / ``deferred`` (the Redis dedupe saw the update done / in
+    progress elsewhere; it reports through the ``delivery`` object put here if the caller did not).
+    """
 
     async def __call__(
         self,
@@ -65,10 +71,13 @@ class UpdateMetricsMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         started = time.perf_counter()
         outcome = "error"
+        delivery = data.setdefault("delivery", Delivery())
         with log_context(update_id=event.update_id, user_id=user.id if user is not None else None):
             try:
                 result = await handler(event, data)
                 outcome = "unhandled" if result is UNHANDLED else "handled"
+                if isinstance(delivery, Delivery) and (delivery.busy or delivery.duplicate):
+                    outcome = "deferred" if delivery.busy else "duplicate"
                 return result
             finally:
                 UPDATES.labels(kind, outcome).inc()

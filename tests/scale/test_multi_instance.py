@@ -278,6 +278,7 @@ async def test_two_instances_share_one_user_outbox_and_catalogue(cluster: Cluste
             body = await response.text()
         assert 'navigator_outbox_messages{status="pending"} 0.0' in body
         assert 'navigator_updates_total{outcome="handled",type="callback_query"}' in body
+        assert 'navigator_updates_total{outcome="duplicate",type=' in body  # the redeliveries it got
         assert "navigator_open_tickets 0.0" in body
 
         # 4. SIGTERM mid-update: readiness off, the update in flight finishes (its 200 arrives
