@@ -32,9 +32,10 @@ def ask_about(measure_title: str) -> str:
             f"или отправьте консультанту саму меру, он разберётся.")
 
 
-def ticket_opened(number: int, expectation: str) -> str:
+def ticket_opened(number: int, expectation: str, ask_company: bool = False) -> str:
+    company = " Если удобно, напишите название компании — консультанту будет проще." if ask_company else ""
     return (f"Заявка №{number} передана консультанту. {escape(expectation)}\n\n"
-            f"Пишите сюда, если хотите что-то добавить, — консультант увидит.")
+            f"Пишите сюда, если хотите что-то добавить, — консультант увидит.{company}")
 
 
 def already_open(number: int) -> str:

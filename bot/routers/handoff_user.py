@@ -84,7 +84,8 @@ async def _open(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handoff
     handoff.wake()
     await state.clear()
     if opened.created:
-        await send(bot, user_id, Screen(texts.ticket_opened(opened.ticket.id, handoff.expectation())))
+        await send(bot, user_id, Screen(texts.ticket_opened(opened.ticket.id, handoff.expectation(),
+                                                            ask_company=not opened.ticket.company)))
     else:
         await send(bot, user_id, Screen(texts.already_open(opened.ticket.id)))
 

@@ -414,3 +414,12 @@ async def test_a_user_who_went_back_to_the_questionnaire_does_not_open_a_ticket_
     await world.feed(world.user_message("40"))
     async with world.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
+async def test_without_a_company_in_the_profile_the_user_is_invited_to_name_it(world: World) -> None:
+    await world.consenting_user(profile={"applicant_type": "legal_entity", "registered_in_moscow": True})
+    await world.feed(world.user_message("/consultant"))
+    await world.feed(world.user_message("Есть ли льготы по аренде?"))
+    assert "напишите название компании" in texts_to(world.telegram, USER)[-1]
+    await world.deliver()
+    assert world.telegram.sent(CreateForumTopic)[0].name == "№1 · без названия · Есть ли льготы по аренде?"
