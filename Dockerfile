@@ -5,7 +5,11 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    WEBHOOK_PORT=8080 \
+    HEALTH_PORT=8080
+# One port either way: the webhook and /healthz /readyz /metrics in webhook mode, and
+# /healthz /readyz /metrics alone in polling mode.
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -20,5 +24,5 @@ USER navigator
 
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('WEBHOOK_PORT', '8080') + '/healthz', timeout=2)"
+  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)"
 CMD ["navigator", "run"]

@@ -48,5 +48,8 @@ def test_dockerfile_runs_the_package_as_a_non_root_user() -> None:
     assert any(line.startswith("RUN pip install .") for line in lines)
     user = next(line for line in lines if line.startswith("USER "))
     assert user != "USER root" and lines.index(user) < lines.index('CMD ["navigator", "run"]')
+    envs = {part.split("=")[0] for line in lines if line.startswith(("ENV", "WEBHOOK_", "HEALTH_"))
+            for part in line.removeprefix("ENV ").rstrip(" \\").split() if "=" in part}
+    assert {"WEBHOOK_PORT", "HEALTH_PORT"} <= envs  # the health check's port in both modes
     for source in ("bot", "rules", "db", "pyproject.toml", "measures.yaml"):
         assert (ROOT / source).exists(), source
