@@ -82,8 +82,8 @@ class TicketDelivery:
 
     async def thread_missing(self, bot: Bot, session: AsyncSession, row: OutboxMessage) -> bool:
         ticket = await self._ticket(session, row)
-        if ticket is None or row.chat_id != ticket.staff_chat_id:
-            return False
+        if ticket is None or row.chat_id != ticket.staff_chat_id or row.kind == KIND_CLOSE:
+            return False  # closing or reopening a deleted topic: nothing to recreate it for
         topic = await bot.create_forum_topic(ticket.staff_chat_id, topic_title(ticket.id, ticket.company, ticket.subject))
         await TicketRepository(session).set_thread(ticket.id, topic.message_thread_id)
         await bot.send_message(ticket.staff_chat_id, texts.topic_recreated(ticket.id),
