@@ -47,9 +47,9 @@ def main() -> int:
         return 2
 
     from bot.data_files import load_or_report
-    from db.migrate import upgrade
+    from bot.scale.migrate_lock import upgrade_serialised
 
-    upgrade(settings.database_url)
+    upgrade_serialised(settings.database_url)  # several instances may start at once
     bundle = load_or_report(settings.measures_path, settings.questionnaire_path)
     if bundle is None:
         return 1

@@ -31,7 +31,7 @@ from bot.outbox.enqueue import enqueue
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.helpers import COMPANY_ANSWERS
-from tests.db.databases import migrate, postgres_database
+from tests.db.databases import postgres_database
 from tests.scale.conftest import REDIS_URL
 from tests.scale.fake_api import ScaleFakeApi
 
@@ -143,7 +143,7 @@ async def cluster(tmp_path: Path, redis_prefix: str) -> AsyncIterator[Cluster]:
     measures = tmp_path / "measures.yaml"
     shutil.copy(DATA / "measures.yaml", measures)
     async with postgres_database() as url:
-        await migrate(url)  # as compose's one-shot migrate service does before the bots start
+        # no migration first: both instances start together on the empty database (advisory lock)
         instances = []
         http = aiohttp.ClientSession()
         cluster = Cluster(api, url, instances, http, measures)
