@@ -119,7 +119,7 @@ async def queue_alerts(session: AsyncSession, candidates: list[AlertCandidate], 
 async def plan_alerts(session: AsyncSession, before: Bundle, after: Bundle, diff: CatalogueDiff,
                       version_id: int, today: dt.date | None = None) -> int:
     """The ``AlertPlanner`` of ``bot.reload``: re-match subscribers, queue what is new."""
-    profiles = await subscribed_profiles(session)
+    profiles = await subscribed_profiles(session, completed_only=True)
     await session.rollback()  # end the read before the CPU work; the writes begin their own transaction
     candidates = await asyncio.to_thread(rematch, before.catalogue, after.catalogue, diff, profiles, today)
     return await queue_alerts(session, candidates, version_id)
@@ -128,7 +128,7 @@ async def plan_alerts(session: AsyncSession, before: Bundle, after: Bundle, diff
 async def plan_deadline_reminders(session: AsyncSession, catalogue: Catalogue, days: int,
                                   today: dt.date | None = None) -> int:
     """One reminder per subscriber per closing window (see ``rules.rematch.deadline_reminders``)."""
-    profiles = await subscribed_profiles(session)
+    profiles = await subscribed_profiles(session, completed_only=True)
     await session.rollback()
     candidates = await asyncio.to_thread(deadline_reminders, catalogue, profiles,
                                          today or dt.date.today(), days)

@@ -91,19 +91,21 @@ class MeasureAlertRepository:
         return int(await self.session.scalar(query) or 0)
 
 
-async def subscribed_profiles(session: AsyncSession) -> list[tuple[int, dict[str, Any]]]:
-    """(user id, saved answers) of every subscribed, not blocked user with a completed questionnaire.
+async def subscribed_profiles(session: AsyncSession, completed_only: bool = False) -> list[tuple[int, dict[str, Any]]]:
+    """(user id, saved answers) of every subscribed, not blocked user with a consent and answers.
 
-    A half-answered profile would make almost every new measure «возможно»; alerts are for people
-    whose answers say something, so an unfinished (or being edited) questionnaire waits.
+    ``completed_only`` keeps only finished questionnaires: for measure alerts a half-answered
+    profile would make almost every new measure «возможно», so an unfinished (or being edited)
+    questionnaire waits. Event alerts (``bot.event_watch``) need only the cluster and sector.
     """
     query = (
         select(Profile.user_id, Profile.answers)
         .join(User, User.telegram_id == Profile.user_id)
-        .where(User.alerts_opt_in.is_(True), User.blocked.is_(False), User.consent_at.is_not(None),
-               Profile.completed_at.is_not(None))
+        .where(User.alerts_opt_in.is_(True), User.blocked.is_(False), User.consent_at.is_not(None))
         .order_by(Profile.user_id)
     )
+    if completed_only:
+        query = query.where(Profile.completed_at.is_not(None))
     out: list[tuple[int, dict[str, Any]]] = []
     for user_id, answers in (await session.execute(query)).all():
         if answers:
