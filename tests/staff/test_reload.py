@@ -219,6 +219,7 @@ async def test_reloads_racing_with_users_break_no_update(staff: StaffWorld) -> N
     amounts = [AMOUNT, AMOUNT.replace("1000000", "1500000")]
     stop = asyncio.Event()
     reloads = 0
+    reloaded = asyncio.Condition()
 
     async def reload_all_the_time() -> None:
         nonlocal reloads
@@ -228,8 +229,16 @@ async def test_reloads_racing_with_users_break_no_update(staff: StaffWorld) -> N
             staff.measures.write_text(text.replace(current, other), encoding="utf-8")
             result = await staff.reloader.reload("race")
             assert result.ok
-            reloads += 1
+            async with reloaded:
+                reloads += 1
+                reloaded.notify_all()
             await asyncio.sleep(0)
+
+    async def after_another_reload() -> None:
+        """Each user's next step starts only after one more reload: the race is guaranteed."""
+        async with reloaded:
+            seen = reloads
+            await reloaded.wait_for(lambda: reloads > seen)
 
     reloader = asyncio.create_task(reload_all_the_time())
     try:
@@ -237,14 +246,16 @@ async def test_reloads_racing_with_users_break_no_update(staff: StaffWorld) -> N
 
         async def journey(user: ChatClient) -> None:
             await start_and_consent(user)
+            await after_another_reload()
             await finish_questionnaire(user)
+            await after_another_reload()
             await user.click("1")
 
         await asyncio.gather(*(journey(u) for u in users))
     finally:
         stop.set()
         await reloader
-    assert reloads >= 3
+    assert reloads >= 2
     for user in users:
         assert all(m.text != texts.ERROR for m in user.my_messages())
         assert "Тестовый грант московским компаниям" in user.screen()
