@@ -9,17 +9,15 @@ verdicts for the whole catalogue are cheap afterwards.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node
 
 from rules.condition_reader import ConditionSpec
 from rules.conditions import Condition, Evaluator, Status, compile_condition, fields_of
-from rules.errors import DataError
 from rules.profile import FIELDS, NEEDS, FieldType
 from rules.schema import (
     INVALID,
@@ -32,10 +30,9 @@ from rules.schema import (
     Reader,
     Record,
     Str,
-    compose_file,
     join_path,
     node_at,
-    read_pairs,
+    open_document,
 )
 
 LEVELS = {"federal": "федеральная", "moscow": "московская"}
@@ -256,48 +253,17 @@ def catalogue_spec() -> Record:
 
 def load_catalogue(path: str | Path, text: str | None = None) -> Catalogue:
     """Load and validate ``measures.yaml``; raise ``DataError`` listing every problem."""
-    path = str(path)
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            root, problems = compose_file(path)
-            raise DataError(problems) from exc
-    root, problems = compose_file(path, text)
-    reader = Reader(path, problems)
-    if root is None:
-        raise DataError(problems)
-    pairs = read_pairs(root, reader, "", "catalogue")
-    if pairs is INVALID or not isinstance(pairs, list):
-        reader.raise_if_errors()
-        raise DataError(reader.problems)  # pragma: no cover
-    by_key = {k: (kn, vn) for k, kn, vn in pairs}
-    for key, key_node, _ in pairs:
-        if key not in ("defaults", "measures"):
-            reader.error(key_node, f"unknown top-level key {key!r}", key, allowed="defaults, measures")
+    document = open_document(str(path), text, "catalogue", ("defaults", "measures"), ("measures",))
+    reader = document.reader
     margins: dict[str, float] = {}
-    if "defaults" in by_key:
-        defaults = DEFAULTS.read(by_key["defaults"][1], reader, "defaults")
+    if "defaults" in document.sections:
+        defaults = DEFAULTS.read(document.sections["defaults"], reader, "defaults")
         if defaults is not INVALID:
             margins = dict(defaults.get("margins", {}))
-    if "measures" not in by_key:
-        reader.error(root, "missing 'measures' list", "measures")
-        reader.raise_if_errors()
-    measures_node = by_key["measures"][1]
-    spec = measure_spec(ConditionSpec(margins=margins))
-    if not isinstance(measures_node, SequenceNode) or not measures_node.value:
-        reader.error(measures_node, "'measures' must be a non-empty list of measures", "measures")
-        reader.raise_if_errors()
-    read: list[tuple[dict[str, Any], Node, str]] = []
-    for index, node in enumerate(measures_node.value):
-        where = f"measures[{index}]"
-        item = spec.read(node, reader, where)
-        if item is not INVALID:
-            read.append((item, node, where))
-    measures = _build_measures(read, reader)
+    items = document.items("measures", measure_spec(ConditionSpec(margins=margins)))
+    measures = _build_measures(items, reader)
     reader.raise_if_errors()
-    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return Catalogue(tuple(measures), margins, path, version)
+    return Catalogue(tuple(measures), margins, str(path), document.version)
 
 
 def _build_measures(read: list[tuple[dict[str, Any], Node, str]], reader: Reader) -> list[Measure]:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from rules.errors import DataError, Problem
-from rules.places import CLUSTER_IDS, OKRUGS, file_version, load_places, okrug_matches, read_list_file
+from rules.places import CLUSTER_IDS, OKRUGS, load_places, okrug_matches
 from rules.profile import SECTORS
 from rules.schema import (
     URL,
@@ -39,6 +39,7 @@ from rules.schema import (
     Str,
     join_path,
     node_at,
+    open_document,
 )
 
 try:
@@ -246,7 +247,8 @@ def load_events(
     turns on the check of ``venue.place`` references.
     """
     path = str(path)
-    reader, items = read_list_file(path, text, "events", event_spec())
+    document = open_document(path, text, "events file", ("events",), ("events",))
+    reader, items = document.reader, document.items("events", event_spec())
     known_places = frozenset(place_ids) if place_ids is not None else None
     events: list[Event] = []
     seen: dict[str, int] = {}
@@ -268,7 +270,7 @@ def load_events(
         events.append(event)
     reader.raise_if_errors()
     warnings = tuple(p for p in reader.problems if p.severity == "warning")
-    return Calendar(tuple(events), path, file_version(path, text), {e.id: e for e in events}, warnings)
+    return Calendar(tuple(events), path, document.version, {e.id: e for e in events}, warnings)
 
 
 def _to_event(item: dict[str, Any], line: int) -> Event:

@@ -14,19 +14,17 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode
 
-from rules.errors import DataError, Problem
+from rules.errors import Problem
 from rules.profile import CLUSTERS, SECTORS
 from rules.schema import (
-    INVALID,
     URL,
     Bool,
     Choice,
@@ -37,10 +35,9 @@ from rules.schema import (
     Reader,
     Record,
     Str,
-    compose_file,
     join_path,
     node_at,
-    read_pairs,
+    open_document,
 )
 
 OKRUGS = {
@@ -230,7 +227,8 @@ def places_file_spec() -> Record:
 def load_places(path: str | Path, text: str | None = None) -> Directory:
     """Load and validate ``places.yaml``; raise ``DataError`` listing every problem."""
     path = str(path)
-    reader, items = read_list_file(path, text, "places", place_spec())
+    document = open_document(path, text, "places file", ("places",), ("places",))
+    reader, items = document.reader, document.items("places", place_spec())
     places: list[Place] = []
     seen: dict[str, int] = {}
     for item, node, where in items:
@@ -241,48 +239,7 @@ def load_places(path: str | Path, text: str | None = None) -> Directory:
         seen[item["id"]] = node.start_mark.line + 1
         places.append(_to_place(item, node.start_mark.line + 1))
     reader.raise_if_errors()
-    return Directory(tuple(places), path, file_version(path, text), {p.id: p for p in places})
-
-
-def read_list_file(
-    path: str, text: str | None, top: str, spec: Record
-) -> tuple[Reader, list[tuple[dict[str, Any], Node, str]]]:
-    """Compose a ``{top: [records]}`` file and read each record; fatal shape errors raise at once."""
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataError(compose_file(path)[1]) from exc
-    root, problems = compose_file(path, text)
-    reader = Reader(path, problems)
-    if root is None:
-        raise DataError(problems)
-    pairs = read_pairs(root, reader, "", f"{top} file")
-    if pairs is INVALID or not isinstance(pairs, list):
-        raise DataError(reader.problems)
-    by_key = {k: vn for k, _, vn in pairs}
-    for key, key_node, _ in pairs:
-        if key != top:
-            reader.error(key_node, f"unknown top-level key {key!r}", key, allowed=top)
-    if top not in by_key:
-        reader.error(root, f"missing {top!r} list", top)
-        raise DataError(reader.problems)
-    items_node = by_key[top]
-    if not isinstance(items_node, SequenceNode) or not items_node.value:
-        reader.error(items_node, f"{top!r} must be a non-empty list", top)
-        raise DataError(reader.problems)
-    out: list[tuple[dict[str, Any], Node, str]] = []
-    for index, node in enumerate(items_node.value):
-        where = f"{top}[{index}]"
-        item = spec.read(node, reader, where)
-        if item is not INVALID:
-            out.append((item, node, where))
-    return reader, out
-
-
-def file_version(path: str, text: str | None) -> str:
-    data = text.encode("utf-8") if text is not None else Path(path).read_bytes()
-    return hashlib.sha256(data).hexdigest()[:12]
+    return Directory(tuple(places), path, document.version, {p.id: p for p in places})
 
 
 def _to_place(item: dict[str, Any], line: int) -> Place:

@@ -8,7 +8,6 @@ option values outside the field's domain, fields the catalogue needs that no nod
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,6 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from rules.catalogue import Catalogue
 from rules.condition_reader import ConditionSpec
 from rules.conditions import Condition, Evaluator, Status, compile_condition, fields_of
-from rules.errors import DataError
 from rules.profile import FIELDS, FieldType
 from rules.schema import (
     INVALID,
@@ -31,9 +29,9 @@ from rules.schema import (
     Record,
     Spec,
     Str,
-    compose_file,
     join_path,
     node_at,
+    open_document,
     read_pairs,
 )
 
@@ -186,41 +184,14 @@ def questionnaire_spec() -> Record:
 def load_questionnaire(path: str | Path, catalogue: Catalogue, text: str | None = None) -> Questionnaire:
     """Load, validate and cross-check the questionnaire against the catalogue it must serve."""
     path = str(path)
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataError(compose_file(path)[1]) from exc
-    root, problems = compose_file(path, text)
-    reader = Reader(path, problems)
-    if root is None:
-        raise DataError(problems)
-    pairs = read_pairs(root, reader, "", "questionnaire")
-    if not isinstance(pairs, list):
-        reader.raise_if_errors()
-        raise DataError(reader.problems)  # pragma: no cover
-    by_key = {k: (kn, vn) for k, kn, vn in pairs}
-    for key, key_node, _ in pairs:
-        if key not in ("start", "nodes"):
-            reader.error(key_node, f"unknown top-level key {key!r}", key, allowed="start, nodes")
-    for key in ("start", "nodes"):
-        if key not in by_key:
-            reader.error(root, f"missing {key!r}", key)
-    reader.raise_if_errors()
-    start = Str().read(by_key["start"][1], reader, "start")
-    nodes_node = by_key["nodes"][1]
-    if not isinstance(nodes_node, SequenceNode) or not nodes_node.value:
-        reader.error(nodes_node, "'nodes' must be a non-empty list of questions", "nodes")
-        reader.raise_if_errors()
-    spec = node_spec(ConditionSpec(margins=catalogue.margins))
+    document = open_document(path, text, "questionnaire", ("start", "nodes"), ("start", "nodes"))
+    reader, root = document.reader, document.root
+    start = Str().read(document.sections["start"], reader, "start")
+    items = document.items("nodes", node_spec(ConditionSpec(margins=catalogue.margins)))
     nodes: dict[str, Node_] = {}
     located: dict[str, tuple[Node, str]] = {}
     goto_nodes: dict[str, list[tuple[str, Node, str]]] = {}
-    for index, item_node in enumerate(nodes_node.value):
-        item_path = f"nodes[{index}]"
-        item = spec.read(item_node, reader, item_path)
-        if item is INVALID:
-            continue
+    for item, item_node, item_path in items:
         if item["id"] in nodes:
             first = located[item["id"]][0].start_mark.line + 1
             reader.error(node_at(item_node, "id"), f"duplicate question id {item['id']!r} (first at line {first})",
@@ -233,12 +204,12 @@ def load_questionnaire(path: str | Path, catalogue: Catalogue, text: str | None 
         located[question.id] = (item_node, item_path)
         goto_nodes[question.id] = [(b.goto, n, join_path(item_path, "next")) for b, n in item["next"]]
     if start is not INVALID and start not in nodes and not reader.errors:
-        reader.error(by_key["start"][1], f"start names unknown question {start!r}", "start", allowed=", ".join(nodes))
+        reader.error(document.sections["start"], f"start names unknown question {start!r}", "start",
+                     allowed=", ".join(nodes))
     reader.raise_if_errors()
     _cross_check(start, nodes, located, goto_nodes, catalogue, reader, root)
     reader.raise_if_errors()
-    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-    return Questionnaire(start, nodes, path, version)
+    return Questionnaire(start, nodes, path, document.version[:8])
 
 
 def _to_node(item: dict[str, Any], node: Node, path: str, catalogue: Catalogue, reader: Reader) -> Node_ | None:

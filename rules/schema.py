@@ -13,9 +13,11 @@ every problem of the file.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 import yaml
@@ -144,6 +146,67 @@ class Reader:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise DataError(sorted(self.errors, key=lambda p: (p.line, p.column)))
+
+
+@dataclass
+class Document:
+    """A data file opened for reading: its top-level sections located, problems collected."""
+
+    reader: Reader
+    root: Node
+    sections: dict[str, Node]  # top-level key → its value node
+    text: str
+
+    @property
+    def version(self) -> str:
+        """Short sha256 of the text: identifies exactly what was loaded (reloads, buttons)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
+
+    def items(self, key: str, spec: Spec) -> list[tuple[dict[str, Any], Node, str]]:
+        """Read the non-empty list under ``key`` record by record: (value, node, dotted path) of
+        every valid record; invalid ones are recorded on the reader and left out."""
+        node = self.sections[key]
+        if not isinstance(node, SequenceNode) or not node.value:
+            self.reader.error(node, f"'{key}' must be a non-empty list", key)
+            self.reader.raise_if_errors()
+        out = []
+        for index, child in enumerate(node.value):
+            where = f"{key}[{index}]"
+            value = spec.read(child, self.reader, where)
+            if value is not INVALID:
+                out.append((value, child, where))
+        return out
+
+
+def open_document(path: str, text: str | None, name: str, allowed: tuple[str, ...],
+                  required: tuple[str, ...]) -> Document:
+    """Read and compose a file whose top level is a mapping of known sections.
+
+    Problems that leave nothing to read — unreadable, empty, bad syntax, not a mapping, a
+    required section missing — raise ``DataError`` at once; everything else is collected.
+    """
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(compose_file(path)[1]) from exc
+    root, problems = compose_file(path, text)
+    reader = Reader(path, problems)
+    if root is None:
+        raise DataError(problems)
+    pairs = read_pairs(root, reader, "", name)
+    if not isinstance(pairs, list):
+        raise DataError(reader.problems)
+    sections = {key: value for key, _, value in pairs}
+    for key, key_node, _ in pairs:
+        if key not in allowed:
+            reader.error(key_node, f"unknown top-level key {key!r}", key, allowed=", ".join(allowed),
+                         hint=_closest_hint(key, allowed))
+    for key in required:
+        if key not in sections:
+            reader.error(root, f"missing top-level key {key!r}", key, hint=f"the {name} starts with '{key}:'")
+    reader.raise_if_errors()
+    return Document(reader, root, sections, text)
 
 
 def describe(node: Node) -> str:
