@@ -1,18 +1,20 @@
 """`python -m bench [--quick]` (or `bench/run`): every benchmark, each printing its ratio to a
 baseline measured in the same run, plus the hardware it ran on.
 
-A benchmark that fails is reported and the others still run; the exit code says whether all ran.
+Each benchmark runs in its own process, so one's imports, caches and peak memory never show up
+in another's figures (peak memory is read per process). A benchmark that fails is reported and
+the others still run; the exit code says whether all ran.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import importlib.util
 import os
 import platform
+import subprocess
 import sys
 import time
-import traceback
 
 BENCHMARKS = ("core_bench", "search_bench", "bot_bench", "rematch_bench", "outbox_bench", "registry_bench")
 
@@ -23,28 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="run only these benchmarks")
     args = parser.parse_args(argv)
     print(f"hardware: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or 'cpu'}; "
-          f"Python {platform.python_version()}")
-    failed = 0
+          f"Python {platform.python_version()}", flush=True)
+    failed = []
     total = time.perf_counter()
     for name in args.names or BENCHMARKS:
-        try:
-            module = importlib.import_module(f"bench.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"bench.{name}":
-                continue
-            raise
+        if importlib.util.find_spec(f"bench.{name}") is None:
+            continue
         start = time.perf_counter()
-        try:
-            module.main(["--quick"] if args.quick else [])
-        except SystemExit as exc:
-            if exc.code not in (0, None):
-                failed += 1
-        except Exception:
-            failed += 1
-            traceback.print_exc()
-        print(f"  ({name} took {time.perf_counter() - start:.1f} s)")
-        sys.stdout.flush()
-    print(f"all benchmarks took {time.perf_counter() - total:.1f} s")
+        command = [sys.executable, "-m", f"bench.{name}", *(["--quick"] if args.quick else [])]
+        if subprocess.run(command, check=False).returncode != 0:
+            failed.append(name)
+        print(f"  ({name} took {time.perf_counter() - start:.1f} s)", flush=True)
+    print(f"all benchmarks took {time.perf_counter() - total:.1f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 
