@@ -31,6 +31,7 @@ from bot.observability.metrics import UpdateMetricsMiddleware
 from bot.reload import install as install_reload
 from bot.routers import get_routers
 from bot.scale.backends import Backends, choose
+from bot.search_reply import warm as warm_search
 from db.repositories import UpdateClaimRepository
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def build_dispatcher(
     ``REDIS_URL`` is set); the chosen ``Backends`` is kept as ``dp["backends"]``.
     """
     backends = backends or choose(settings)
+    warm_search(domain.catalogue)  # the index is built once per catalogue, before the first question
     dp = Dispatcher(
         storage=backends.storage,
         events_isolation=backends.isolation,

@@ -36,6 +36,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Domain
+from bot.search_reply import warm as warm_search
 from db.repositories import OutboxRepository
 from db.staff.models import CatalogueVersion
 from db.staff.repository import CatalogueVersionRepository
@@ -135,6 +136,13 @@ def file_versions(measures_path: Path, questionnaire_path: Path) -> tuple[str, s
             hashlib.sha256(questionnaire.encode("utf-8")).hexdigest()[:8])
 
 
+def _load_and_index(measures_path: Path, questionnaire_path: Path) -> Bundle:
+    """Load both files and build the search index for them, off the event loop."""
+    bundle = load_bundle(measures_path, questionnaire_path)
+    warm_search(bundle.catalogue)
+    return bundle
+
+
 class Reloader:
     """Reloads the data files for one instance; one reload at a time."""
 
@@ -167,7 +175,7 @@ class Reloader:
         return self.holder.current.bundle
 
     async def _load(self) -> Bundle:
-        return await asyncio.to_thread(load_bundle, self.measures_path, self.questionnaire_path)
+        return await asyncio.to_thread(_load_and_index, self.measures_path, self.questionnaire_path)
 
     async def reload(self, by: str) -> ReloadResult:
         """Load both files; on success swap, store the accepted version, plan alerts."""

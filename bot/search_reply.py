@@ -71,6 +71,15 @@ class SearchService:
         return result, built.answers
 
 
+SEARCH = SearchService()
+"""The one search service of the process: warmed at start-up and on every accepted reload."""
+
+
+def warm(catalogue: Catalogue) -> None:
+    """Build the index for a freshly loaded catalogue now, not on the first user's question."""
+    SEARCH.index_for(catalogue)
+
+
 def reply(result: SearchResult, answers: Mapping[str, str]) -> tuple[str, InlineKeyboardMarkup, bool]:
     """(HTML text, keyboard, answered?) for a search result."""
     blocks: list[str] = []

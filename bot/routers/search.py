@@ -17,10 +17,8 @@ from bot.domain import Domain
 from bot.journey import Journey
 from bot.replies import send
 from bot.screens import Screen
-from bot.search_reply import SearchService, reply
+from bot.search_reply import SEARCH, reply
 from db.unit_of_work import UnitOfWork
-
-SEARCH = SearchService()
 
 
 def answer_free_text(domain: Domain, text: str, profile: dict[str, object]) -> tuple[Screen, bool]:
