@@ -21,6 +21,8 @@ from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import errors, event_watch, texts
+from bot.calendar_data import for_settings as warm_calendar
+from bot.calendar_data import moscow_now
 from bot.config import Settings
 from bot.domain import Domain
 from bot.handoff import runtime as handoff_runtime
@@ -52,6 +54,7 @@ def build_dispatcher(
     """
     backends = backends or choose(settings)
     warm_search(domain.catalogue)  # the index is built once per catalogue, before the first question
+    warm_calendar(settings, moscow_now())  # events.yaml / places.yaml, likewise
     dp = Dispatcher(
         storage=backends.storage,
         events_isolation=backends.isolation,
