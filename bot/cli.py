@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 COMMANDS: tuple[str, ...] = (
     "console",
     "check",
@@ -54,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
+    except ValidationError as exc:  # a bad setting in the environment or .env: say which, no traceback
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper()
+            print(f"Неверная настройка {name}={error.get('input')!r}: {error['msg']}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -17,7 +17,7 @@ PACKAGE_QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "rules" / "ques
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     bot_token: SecretStr | None = None
     telegram_api_url: str | None = None  # a Bot-API-compatible server; None = api.telegram.org

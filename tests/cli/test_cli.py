@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,18 @@ def test_console_ends_politely_on_eof() -> None:
     proc = navigator("console", stdin="1\n")
     assert proc.returncode == 0
     assert "До встречи" in proc.stdout
+
+
+def test_a_bad_setting_is_named_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BOT_TOKEN=1:x\nSTAFF_CHAT_ID=abc\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2
+    assert "STAFF_CHAT_ID='abc'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_env_example_loads_as_defaults(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2 and "BOT_TOKEN" in proc.stdout + proc.stderr  # only the token is missing
