@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node
 
 from rules.condition_reader import ConditionSpec
 from rules.conditions import Condition, Evaluator, Status, compile_condition, fields_of
-from rules.profile import FIELDS, NEEDS, FieldType
+from rules.profile import FIELDS, NEEDS, STATUSES, FieldType
 from rules.schema import (
     INVALID,
     URL,
@@ -168,12 +168,9 @@ def _check_measure(value: dict[str, Any], node: MappingNode, reader: Reader, pat
         reader.error(node_at(node, "provenance"), "an unverified measure needs provenance_note",
                      join_path(path, "provenance"), hint="say which figure or criterion is not confirmed")
     status_field = value.get("status_field")
-    if status_field is not None:
-        spec = FIELDS.get(status_field)
-        if spec is None or spec.type is not FieldType.BOOL or spec.derived:
-            reader.error(node_at(node, "status_field"), f"{status_field!r} is not a yes/no profile field",
-                         join_path(path, "status_field"),
-                         allowed=", ".join(n for n, f in FIELDS.items() if f.type is FieldType.BOOL and not f.derived))
+    if status_field is not None and status_field not in STATUSES:
+        reader.error(node_at(node, "status_field"), f"{status_field!r} is not a status field",
+                     join_path(path, "status_field"), allowed=", ".join(STATUSES))
 
 
 AMOUNT = Record(

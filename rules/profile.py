@@ -48,6 +48,11 @@ class ProfileField:
     def derived(self) -> bool:
         return bool(self.derived_from)
 
+    @property
+    def askable(self) -> bool:
+        """A question may set it: an input field, or a fact that a checklist usually sets."""
+        return not self.derived_from or self.derived_from[0] in CHECKLISTS
+
     def value_label(self, value: Any) -> str:
         if isinstance(value, bool):
             return "да" if value else "нет"
@@ -128,6 +133,33 @@ def _bool(name: str, label: str) -> ProfileField:
     return ProfileField(name, FieldType.BOOL, label)
 
 
+# Yes/no facts are asked as checklists («что из этого про вас?») rather than one yes/no question
+# each: a ticked item is true, an unticked one false, «не знаю» leaves them all unknown. Each
+# fact stays a yes/no field of its own, derived from its checklist unless given directly (test
+# cases, a registry or a consultant may know one fact alone), so measures test plain fields.
+STATUSES = {
+    "mik_member": "участник МИК (i.moscow)",
+    "skolkovo_participant": "участник «Сколково»",
+    "mtk_status": "малая технологическая компания",
+    "it_accredited": "аккредитованная ИТ-компания",
+    "technopark_resident": "резидент технопарка Москвы",
+    "sez_resident": "резидент ОЭЗ «Технополис Москва»",
+    "msp_platform_account": "кабинет на МСП.РФ",
+}
+ACTIVITY = {
+    "does_rnd": "ведём НИОКР",
+    "has_ip": "есть патенты или заявки",
+    "received_fsi_support": "уже получали грант ФСИ",
+    "exports": "уже экспортируем",
+    "plans_export": "планируем экспорт",
+}
+CHECKLISTS: dict[str, dict[str, str]] = {"statuses": STATUSES, "activity": ACTIVITY}
+
+
+def _checked(name: str, label: str, checklist: str) -> ProfileField:
+    return ProfileField(name, FieldType.BOOL, label, derived_from=(checklist,))
+
+
 _FIELD_LIST: tuple[ProfileField, ...] = (
     ProfileField(
         "applicant_type",
@@ -159,19 +191,21 @@ _FIELD_LIST: tuple[ProfileField, ...] = (
     ProfileField("is_manufacturing", FieldType.BOOL, "Производство (ОКВЭД раздела C)", derived_from=("okved_main",)),
     ProfileField("sector", FieldType.ENUM, "Отрасль", SECTORS),
     ProfileField("cluster", FieldType.ENUM, "Кластер", CLUSTERS),
-    _bool("mik_member", "Участник Московского инновационного кластера (МИК)"),
-    _bool("technopark_resident", "Резидент технопарка"),
-    _bool("sez_resident", "Резидент ОЭЗ «Технополис Москва»"),
-    _bool("skolkovo_participant", "Участник проекта «Сколково»"),
-    _bool("mtk_status", "Статус малой технологической компании (МТК)"),
-    _bool("it_accredited", "Аккредитованная ИТ-компания"),
-    _bool("msp_platform_account", "Есть личный кабинет на МСП.РФ"),
-    _bool("does_rnd", "Ведёт НИОКР"),
-    _bool("has_ip", "Есть патенты или заявки на изобретения"),
-    _bool("exports", "Уже экспортирует"),
-    _bool("plans_export", "Планирует экспорт"),
+    ProfileField("statuses", FieldType.SET, "Статусы и членства", STATUSES),
+    _checked("mik_member", "Участник Московского инновационного кластера (МИК)", "statuses"),
+    _checked("technopark_resident", "Резидент технопарка", "statuses"),
+    _checked("sez_resident", "Резидент ОЭЗ «Технополис Москва»", "statuses"),
+    _checked("skolkovo_participant", "Участник проекта «Сколково»", "statuses"),
+    _checked("mtk_status", "Статус малой технологической компании (МТК)", "statuses"),
+    _checked("it_accredited", "Аккредитованная ИТ-компания", "statuses"),
+    _checked("msp_platform_account", "Есть личный кабинет на МСП.РФ", "statuses"),
+    ProfileField("activity", FieldType.SET, "Технологии и рынки", ACTIVITY),
+    _checked("does_rnd", "Ведёт НИОКР", "activity"),
+    _checked("has_ip", "Есть патенты или заявки на изобретения", "activity"),
+    _checked("exports", "Уже экспортирует", "activity"),
+    _checked("plans_export", "Планирует экспорт", "activity"),
     _bool("tax_debt", "Есть долги по налогам"),
-    _bool("received_fsi_support", "Уже получали поддержку Фонда содействия инновациям"),
+    _checked("received_fsi_support", "Уже получали поддержку Фонда содействия инновациям", "activity"),
     _bool("is_student", "Студент или аспирант"),
     ProfileField("age_years", FieldType.INT, "Возраст заявителя", minimum=14, maximum=100, unit="лет"),
     ProfileField(
@@ -251,13 +285,32 @@ def derive(profile: Mapping[str, Any]) -> dict[str, Any]:
         out["sme_category"] = sme_category(
             out.get("applicant_type"), out.get("headcount"), out.get("income_mln")
         )
+    for checklist, items in CHECKLISTS.items():
+        ticked = out.get(checklist)
+        if ticked is not None:
+            for name in items:
+                out.setdefault(name, name in ticked)
     if out.get("is_manufacturing") is None and out.get("okved_main"):
         code = parse_okved(str(out["okved_main"]))
         out["is_manufacturing"] = is_manufacturing_okved(code) if code else None
     return {k: v for k, v in out.items() if v is not None}
 
 
+def with_checklists(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of the checklist derivation: a profile that states facts one by one, with the
+    checklist answers those statements give (for driving the questionnaire from a known profile)."""
+    out = dict(profile)
+    for checklist, items in CHECKLISTS.items():
+        known = {name: out[name] for name in items if out.get(name) is not None}
+        if checklist not in out and known:
+            out[checklist] = frozenset(name for name, held in known.items() if held)
+    return out
+
+
 def fields_behind(name: str) -> tuple[str, ...]:
-    """The answerable inputs a field depends on: itself, or the inputs of a derivation."""
+    """The answerable inputs a field depends on: itself, the inputs of a derivation, or — for a
+    checklist fact — either the fact asked alone or its checklist."""
     spec = FIELDS[name]
-    return spec.derived_from if spec.derived else (name,)
+    if not spec.derived:
+        return (name,)
+    return (name, *spec.derived_from) if spec.askable else spec.derived_from

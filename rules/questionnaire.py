@@ -219,7 +219,7 @@ def _to_node(item: dict[str, Any], node: Node, path: str, catalogue: Catalogue, 
     if spec is None:
         reader.error(node_at(node, "field"), f"unknown profile field {name!r}", where, allowed=", ".join(FIELDS))
         return None
-    if spec.derived:
+    if not spec.askable:
         reader.error(node_at(node, "field"), f"{name!r} is derived, it cannot be asked", where,
                      hint=f"ask {', '.join(spec.derived_from)} instead")
         return None

@@ -23,7 +23,7 @@ from rules.eligibility import Verdict, verdicts
 from rules.engine import Progress, QuestionnaireEngine
 from rules.errors import Problem
 from rules.okved import matches as okved_matches
-from rules.profile import FIELDS, FieldType, fields_behind
+from rules.profile import FIELDS, FieldType, fields_behind, with_checklists
 from rules.questionnaire import Node_
 
 Profile = dict[str, Any]
@@ -68,6 +68,7 @@ def drive(engine: QuestionnaireEngine, witness: Mapping[str, Any]) -> tuple[Prog
     Returns the final progress, the fields asked in order and those answered «не знаю».
     A required question the witness cannot answer ends the walk early (nothing else to do).
     """
+    witness = with_checklists(witness)  # checklists answered from single facts
     progress = Progress(version=engine.questionnaire.version)
     asked: list[str] = []
     unknown: list[str] = []

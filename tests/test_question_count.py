@@ -44,13 +44,13 @@ TYPICAL: dict[str, tuple[dict[str, Any], int]] = {
         **_ANSWERS_NO, "needs": frozenset({"grant"}), "applicant_type": "legal_entity", "headcount": 3,
         "income_mln": 5, "company_age_months": 8, "okved_main": "62.01", "sector": "it",
         "stage": "prototype", "does_rnd": True,
-    }, 14),
+    }, 11),
     "60-person manufacturer wanting equipment and export": ({
         **_ANSWERS_NO, "needs": frozenset({"equipment", "export"}), "applicant_type": "legal_entity",
         "headcount": 60, "income_mln": 400, "company_age_months": 120, "okved_main": "26.51",
         "sector": "electronics", "stage": "growth", "does_rnd": True, "cluster": "zelenograd",
         "plans_export": True,
-    }, 13),
+    }, 11),
     "300-person company wanting loans and subsidies": ({
         **_ANSWERS_NO, "needs": frozenset({"loan", "subsidy"}), "applicant_type": "legal_entity",
         "headcount": 300, "income_mln": 5000, "company_age_months": 200, "okved_main": "28.41",

@@ -21,6 +21,7 @@ import pytest
 from rules.data import Bundle, load_bundle
 from rules.eligibility import Verdict, match
 from rules.engine import Progress
+from rules.profile import with_checklists
 from rules.questionnaire import Node_
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,7 @@ def console_answer(node: Node_, value: Any) -> str:
     if node.kind in ("choice", "multi"):
         values = [value] if node.kind == "choice" else list(value)
         numbers = [str(i) for i, o in enumerate(node.options, 1) if o.value in values]
-        return ",".join(numbers) if numbers else "?"
+        return ",".join(numbers) if numbers else ("0" if node.kind == "multi" else "?")  # «0» — none of them
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
@@ -112,6 +113,7 @@ def console_answer(node: Node_, value: Any) -> str:
 def console_input(bundle: Bundle, persona: Mapping[str, Any]) -> list[str]:
     """The lines the persona types, in the order the questionnaire asks."""
     engine = bundle.engine
+    persona = with_checklists(persona)  # single facts → the checklist answers they make
     progress = Progress(version=bundle.questionnaire.version)
     lines: list[str] = []
     while (node := engine.current(progress)) is not None:
@@ -165,6 +167,7 @@ def offered(output: str, bundle: Bundle) -> dict[str, str]:
 
 def full_results(bundle: Bundle, persona: Mapping[str, Any]) -> dict[str, Verdict]:
     """Every verdict for the answers the persona gives (the console shows only the top of each group)."""
+    persona = with_checklists(persona)
     progress = Progress(version=bundle.questionnaire.version)
     while (node := bundle.engine.current(progress)) is not None:
         value = persona.get(node.field)
