@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from bot.config import Settings
 from rules.data import Bundle, load_bundle
 from rules.errors import DataError
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--measures`` and ``--questionnaire`` for every command that loads the data."""
+    parser.add_argument("--measures", help="catalogue file (default: MEASURES_PATH or ./measures.yaml)")
+    parser.add_argument("--questionnaire", help="questionnaire file (default: QUESTIONNAIRE_PATH or the shipped one)")
 
 
 def default_paths() -> tuple[Path, Path]:

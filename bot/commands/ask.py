@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from bot.data_files import load_or_report
+from bot.data_files import add_data_arguments, load_or_report
 from rules.errors import DataError
 from rules.profile_file import load_profile
 from rules.search import Hit, SearchResult, build_index, load_faq, load_synonyms, search
@@ -32,8 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--profile", help="YAML/JSON profile file: rank eligible measures first")
     parser.add_argument("--limit", type=int, default=5, help="how many hits (default 5)")
-    parser.add_argument("--measures", help="catalogue file (default: MEASURES_PATH or ./measures.yaml)")
-    parser.add_argument("--questionnaire", help="questionnaire file")
+    add_data_arguments(parser)
     parser.add_argument("--faq", default=str(FAQ_PATH), help="FAQ file")
     parser.add_argument("--synonyms", default=str(SYNONYMS_PATH), help="synonyms file")
     parser.set_defaults(handler=run)

@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from typing import Any, TextIO
 
-from bot.data_files import load_or_report
+from bot.data_files import add_data_arguments, load_or_report
 from bot.journey import INN_STEP_FOR
 from bot.render import card_text, results_text
 from rules.data import Bundle
@@ -31,8 +31,7 @@ NO = {"2", "нет", "н", "no", "n", "-"}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("console", help="пройти анкету в терминале, без Telegram")
-    parser.add_argument("--measures", help="catalogue file (default: MEASURES_PATH or ./measures.yaml)")
-    parser.add_argument("--questionnaire", help="questionnaire file")
+    add_data_arguments(parser)
     parser.set_defaults(handler=run)
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.data_files import load_or_report
+from bot.data_files import add_data_arguments, load_or_report
 from rules.errors import DataError
 from rules.search import index_catalogue
 from rules.search.evaluation import Scores, baseline, evaluate, load_questions, ours
@@ -29,8 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--questions", default=str(QUESTIONS_PATH), help="labelled questions file")
     parser.add_argument("--morphology", choices=("lemmas", "stems", "both"), default="lemmas")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--measures", help="catalogue file (default: MEASURES_PATH or ./measures.yaml)")
-    parser.add_argument("--questionnaire", help="questionnaire file")
+    add_data_arguments(parser)
     parser.add_argument("--faq", default=str(FAQ_PATH), help="FAQ file")
     parser.add_argument("--synonyms", default=str(SYNONYMS_PATH), help="synonyms file")
     parser.set_defaults(handler=run)

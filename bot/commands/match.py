@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from bot.data_files import load_or_report
+from bot.data_files import add_data_arguments, load_or_report
 from bot.render import card_text, results_text
 from rules.eligibility import explain, match, trace_json
 from rules.errors import DataError
@@ -23,8 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("match", help="подобрать меры для профиля из файла")
     parser.add_argument("--profile", required=True, help="YAML/JSON profile file")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--measures", help="catalogue file (default: MEASURES_PATH or ./measures.yaml)")
-    parser.add_argument("--questionnaire", help="questionnaire file")
+    add_data_arguments(parser)
     parser.add_argument("--all", action="store_true", help="text mode: list every measure, not 5 per group")
     parser.add_argument("--card", help="text mode: print the full card of this measure id")
     parser.set_defaults(handler=run)
