@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node
 from rules.condition_reader import ConditionSpec
 from rules.conditions import Condition, Evaluator, Status, compile_condition, fields_of
 from rules.profile import FIELDS, NEEDS, STATUSES, FieldType
+from rules.provenance import require_note, source_keys
 from rules.schema import (
     INVALID,
     URL,
@@ -57,7 +58,6 @@ WINDOW_STATUSES = {
     "closed": "приём закрыт",
     "budget_exhausted": "средства на этот год исчерпаны",
 }
-PROVENANCE = ("verified", "unverified")
 ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 
 
@@ -164,9 +164,8 @@ def _check_window(value: dict[str, Any], node: MappingNode, reader: Reader, path
 
 
 def _check_measure(value: dict[str, Any], node: MappingNode, reader: Reader, path: str) -> None:
-    if value.get("provenance") == "unverified" and not value.get("provenance_note"):
-        reader.error(node_at(node, "provenance"), "an unverified measure needs provenance_note",
-                     join_path(path, "provenance"), hint="say which figure or criterion is not confirmed")
+    require_note(value, node, reader, path, record="an unverified measure",
+                 hint="say which figure or criterion is not confirmed")
     status_field = value.get("status_field")
     if status_field is not None and status_field not in STATUSES:
         reader.error(node_at(node, "status_field"), f"{status_field!r} is not a status field",
@@ -220,11 +219,8 @@ def measure_spec(conditions: ConditionSpec) -> Record:
             "documents": Key(text_list),
             "how_to_apply": Key(Str(), required=True),
             "apply_via": Key(URL, required=True),
-            "source_url": Key(URL, required=True),
             "legal_basis": Key(Str()),
-            "last_verified": Key(Date(), required=True),
-            "provenance": Key(Choice(PROVENANCE), required=True),
-            "provenance_note": Key(Str()),
+            **source_keys(),
             "keywords": Key(text_list),
             "synonyms": Key(text_list),
         },

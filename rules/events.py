@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from rules.errors import DataError, Problem
 from rules.places import CLUSTER_IDS, OKRUGS, load_places, okrug_matches
 from rules.profile import SECTORS
+from rules.provenance import require_note, source_keys
 from rules.schema import (
     URL,
     Bool,
@@ -67,7 +68,6 @@ AUDIENCES = {
     "university": "вузы и научные организации",
 }
 STATUSES = {"planned": "по плану", "moved": "перенесено", "cancelled": "отменено"}
-PROVENANCE = ("verified", "unverified")
 ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 DEFAULT_WINDOW_DAYS = 14
 
@@ -174,10 +174,9 @@ def _check_event(value: dict[str, Any], node: MappingNode, reader: Reader, path:
     if value.get("kind") != "supplier_conference" and "buyers" in value:
         reader.error(node_at(node, "buyers"), "buyers are listed only for a supplier_conference",
                      join_path(path, "buyers"))
-    if (value.get("example") or value["provenance"] == "unverified") and "provenance_note" not in value:
-        reader.error(node_at(node, "example" if value.get("example") else "provenance"),
-                     "an example or unverified event needs provenance_note", join_path(path, "provenance_note"),
-                     hint="say what is not confirmed, e.g. «дата 2027 года не объявлена»")
+    require_note(value, node, reader, path, record="an example or unverified event",
+                 hint="say what is not confirmed, e.g. «дата 2027 года не объявлена»", unconfirmed=bool(value.get("example")),
+                 at="example" if value.get("example") else "provenance")
 
 
 ORGANISER = Record({"name": Key(Str(), required=True), "url": Key(URL)}, name="organiser")
@@ -219,10 +218,7 @@ def event_spec() -> Record:
             "registration": Key(REGISTRATION),
             "status": Key(Choice(tuple(STATUSES))),
             "example": Key(Bool(), description="true when no public source confirms the date"),
-            "source_url": Key(URL, required=True),
-            "last_verified": Key(Date(), required=True),
-            "provenance": Key(Choice(PROVENANCE), required=True),
-            "provenance_note": Key(Str()),
+            **source_keys(),
             "keywords": Key(text_list),
         },
         name="event",

@@ -24,11 +24,11 @@ from yaml.nodes import MappingNode
 
 from rules.errors import Problem
 from rules.profile import CLUSTERS, SECTORS
+from rules.provenance import require_note, source_keys
 from rules.schema import (
     URL,
     Bool,
     Choice,
-    Date,
     Key,
     ListOf,
     Number,
@@ -83,7 +83,6 @@ SERVICES = {
     "space_search": "подбор площадки",
 }
 ACCESS = {"residents": "только резиденты", "third_parties": "сторонние компании", "anyone": "все желающие"}
-PROVENANCE = ("verified", "unverified")
 ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 PHYSICAL = frozenset(PLACE_TYPES) - {"service"}
 CLUSTER_IDS = tuple(c for c in CLUSTERS if c != "none")  # "не состоим в кластере" is no audience
@@ -163,9 +162,8 @@ def _check_place(value: dict[str, Any], node: MappingNode, reader: Reader, path:
     elif "booking_url" not in value:
         reader.error(node, "a service record needs booking_url (where the live list is)",
                      join_path(path, "booking_url"))
-    if value["provenance"] == "unverified" and "provenance_note" not in value:
-        reader.error(node_at(node, "provenance"), "an unverified place needs provenance_note",
-                     join_path(path, "provenance"), hint="say which fact (address, status, services) is not confirmed")
+    require_note(value, node, reader, path, record="an unverified place",
+                 hint="say which fact (address, status, services) is not confirmed")
 
 
 GEO = Record(
@@ -208,10 +206,7 @@ def place_spec() -> Record:
             "booking_url": Key(URL),
             "equipment_url": Key(URL),
             "contact": Key(CONTACT),
-            "source_url": Key(URL, required=True),
-            "last_verified": Key(Date(), required=True),
-            "provenance": Key(Choice(PROVENANCE), required=True),
-            "provenance_note": Key(Str()),
+            **source_keys(),
             "keywords": Key(text_list),
         },
         name="place",
