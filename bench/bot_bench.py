@@ -44,9 +44,9 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
-from bot.domain import Domain
+from bot.services.domain import Domain
+from bot.telegram.dispatcher import build_bot, build_dispatcher
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade
 from db.repositories import AnalyticsRepository, UpdateClaimRepository, UserRepository
@@ -195,7 +195,7 @@ class Driver:
             await self.text(uid, question, kind="free text")
 
     async def _current_field(self, uid: int) -> tuple[str, str] | None:
-        from bot.journey import Journey
+        from bot.services.journey import Journey
         from db.unit_of_work import UnitOfWork
 
         async with self.dp["sessions"]() as session:

@@ -36,10 +36,10 @@ from aiogram.methods import CopyMessage, CreateForumTopic, SendMessage, Telegram
 from aiogram.types import Message
 from sqlalchemy import select
 
-from bot.outbox.clock import SimClock
-from bot.outbox.enqueue import enqueue
-from bot.outbox.pacer import Pacer, Rate
-from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
+from bot.services.outbox import enqueue
+from bot.telegram.outbox.clock import SimClock
+from bot.telegram.outbox.pacer import Pacer, Rate
+from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade
 from db.models import OutboxMessage
@@ -141,14 +141,16 @@ async def _scenario(name: str, count: int, paced: bool, workdir: Path) -> dict[s
 
 async def _merged(users: int, per_user: int, workdir: Path) -> dict[str, Any]:
     """200 messages from 20 users, relayed by the handoff before the worker runs: bursts merge."""
-    from bot.handoff.service import Handoff
+    from bot.services.handoff import Handoff
+    from bot.telegram.handoff.messages import incoming
+    from bot.telegram.handoff.presenter import TelegramHandoffPresenter
     from db.handoff.tickets import TicketRepository
 
     url = f"sqlite+aiosqlite:///{workdir / 'merged.db'}"
     await asyncio.to_thread(upgrade, url)
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
-    handoff = Handoff(staff_chat_id=GROUP, forum=False)
+    handoff = Handoff(staff_chat_id=GROUP, presenter=TelegramHandoffPresenter(), forum=False)
     async with sessions() as session:
         for user in range(users):
             opened = await TicketRepository(session).open(
@@ -158,7 +160,7 @@ async def _merged(users: int, per_user: int, workdir: Path) -> dict[str, Any]:
                 message = Message.model_validate({
                     "message_id": n + 1, "date": 0, "chat": {"id": 10_000 + user, "type": "private"},
                     "text": f"Сообщение {n + 1} пользователя {user + 1}"})
-                await handoff.relay_from_user(session, opened.ticket, message)
+                await handoff.relay_from_user(session, opened.ticket, incoming(message))
         await session.commit()
         rows = len(list(await session.scalars(select(OutboxMessage.id))))
     await engine.dispose()
@@ -181,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=None)
     args = parser.parse_args(argv)
     count = args.count or (60 if args.quick else 200)
-    logging.getLogger("bot.outbox").setLevel(logging.ERROR)  # the baseline's 429s are counted, not logged
+    logging.getLogger("bot.telegram.outbox").setLevel(logging.ERROR)  # the baseline's 429s are counted, not logged
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         paced = asyncio.run(_scenario("paced", count, True, workdir))

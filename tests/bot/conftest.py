@@ -9,10 +9,10 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
-from bot.domain import Domain
-from bot.middlewares.throttle import TokenBuckets
+from bot.services.domain import Domain
+from bot.telegram.dispatcher import build_bot, build_dispatcher
+from bot.telegram.middlewares.throttle import TokenBuckets
 from db.engine import create_engine, create_sessionmaker
 from rules.data import load_bundle
 from tests.bot.telegram import ChatClient, RecordingSession

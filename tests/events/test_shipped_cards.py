@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.routers import events as events_router
-from bot.routers import places as places_router
+from bot.telegram.routers import events as events_router
+from bot.telegram.routers import places as places_router
+from bot.texts import events as event_texts
 from rules.events import MOSCOW, load_events
 from rules.places import load_places
 from tests.bot.telegram import check_html, check_markup
@@ -22,7 +23,7 @@ def test_every_shipped_card_is_valid_telegram_html() -> None:
         assert check_html(text) < 4096, event.id
         check_markup(events_router.card_markup(event))
         assert "пример, дата не подтверждена" in text.lower()  # every shipped date is an example
-        assert check_html(events_router.reminder_text(event, "завтра")) < 4096
+        assert check_html(event_texts.reminder_text(event, "1d")) < 4096
     for place in directory.places:
         assert check_html(places_router.card_text(place)) < 4096, place.id
         check_markup(places_router.card_markup(place))

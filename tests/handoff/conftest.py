@@ -10,7 +10,7 @@ import pytest
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outbox.clock import SimClock
+from bot.telegram.outbox.clock import SimClock
 from db.engine import create_engine, create_sessionmaker
 from db.models import utcnow
 from tests.db.databases import migrate, sqlite_url

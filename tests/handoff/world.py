@@ -1,6 +1,6 @@
 """A whole bot on a real database, the recording session, and people to act in it.
 
-``World`` builds the real dispatcher (``bot.app.build_dispatcher``, every router and middleware),
+``World`` builds the real dispatcher (``bot.telegram.dispatcher.build_dispatcher``, every router and middleware),
 an outbox worker with the handoff hooks on a simulated clock, and update factories for an
 entrepreneur in a private chat and consultants in the staff forum group.
 """
@@ -16,14 +16,14 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.domain import Domain
-from bot.handoff.delivery import TicketDelivery
-from bot.handoff.service import Handoff
-from bot.outbox.clock import SimClock
-from bot.outbox.pacer import Pacer
-from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
+from bot.services.domain import Domain
+from bot.services.handoff import Handoff
+from bot.telegram.dispatcher import build_dispatcher
+from bot.telegram.handoff.delivery import TicketDelivery
+from bot.telegram.outbox.clock import SimClock
+from bot.telegram.outbox.pacer import Pacer
+from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.models import OutboxMessage
 from db.repositories import ProfileRepository, UserRepository
 from tests.handoff.recording import RecordingSession

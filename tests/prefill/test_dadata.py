@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.dadata import DadataClient
+from bot.services.dadata import DadataClient
 from rules.dadata_mapping import merge, months_between, prefill_from_dadata
 from rules.prefill import Prefill
 from tests.bot.conftest import BotWorld

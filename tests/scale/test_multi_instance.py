@@ -27,7 +27,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.outbox.enqueue import enqueue
+from bot.services.outbox import enqueue
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.helpers import COMPANY_ANSWERS

@@ -9,8 +9,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import build_dispatcher
-from bot.webhook import serve_ops
+from bot.telegram.dispatcher import build_dispatcher
+from bot.telegram.webhook import serve_ops
 from db.engine import create_engine, create_sessionmaker
 from tests.bot.conftest import load_domain, settings_for_tests
 from tests.db.databases import sqlite_url

@@ -13,10 +13,10 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.types import Update
 from redis.asyncio import Redis
 
-from bot.app import build_bot, build_dispatcher
-from bot.scale.backends import choose
-from bot.scale.dedupe import Delivery, RedisDedupeMiddleware
-from bot.scale.redis_throttle import RedisTokenBuckets
+from bot.telegram.dispatcher import build_bot, build_dispatcher
+from bot.telegram.scale.backends import choose
+from bot.telegram.scale.dedupe import Delivery, RedisDedupeMiddleware
+from bot.telegram.scale.redis_throttle import RedisTokenBuckets
 from db.engine import create_engine, create_sessionmaker
 from db.models import Profile
 from tests.bot.conftest import load_domain, settings_for_tests

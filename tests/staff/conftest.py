@@ -11,10 +11,10 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
-from bot.domain import Domain
-from bot.reload import DomainHolder, Reloader
+from bot.services.domain import Domain
+from bot.services.reload import DomainHolder, Reloader
+from bot.telegram.dispatcher import build_bot, build_dispatcher
 from db.engine import create_engine, create_sessionmaker
 from rules.data import load_bundle
 from tests.bot.telegram import ChatClient, RecordingSession

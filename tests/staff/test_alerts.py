@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.methods import SendMessage
 from sqlalchemy import func, insert, select
 
-from bot.alerts import ALERT_KIND
+from bot.services.alerts import ALERT_KIND
 from db.models import OutboxMessage, Profile, User, utcnow
 from db.staff.models import CatalogueVersion, MeasureAlert
 from tests.bot.helpers import finish_questionnaire, start_and_consent

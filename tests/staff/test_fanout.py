@@ -11,9 +11,9 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.outbox.clock import SimClock
-from bot.outbox.pacer import Pacer
-from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
+from bot.telegram.outbox.clock import SimClock
+from bot.telegram.outbox.pacer import Pacer
+from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.models import OutboxMessage
 from tests.staff.conftest import ADMIN_ID, StaffWorld
 from tests.staff.test_alerts import AGE_RULE, OLD, YOUNG, add_users

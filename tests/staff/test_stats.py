@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main as navigator
-from bot.commands.report import month_bounds
-from bot.routers.admin import NOT_ADMIN
+from bot.cli.report import month_bounds
+from bot.telegram.routers.admin import NOT_ADMIN
 from db.handoff.models import Ticket
 from db.models import User
 from db.repositories import AnalyticsRepository

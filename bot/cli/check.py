@@ -1,0 +1,75 @@
+"""`navigator check [PATHS]`: validate the catalogue and the questionnaire (exit 0 valid, 1 invalid).
+
+Errors print as ``file:line:col: message (path: …; allowed: …)``; warnings (stale, unverified,
+closed windows) print too but do not fail the check. A path named ``questionnaire*.yaml`` is
+taken as the questionnaire; any other YAML as the catalogue. ``events.yaml`` and ``places.yaml``
+next to the catalogue (or named ``events*``/``places*``) are checked too; a past event is a warning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from bot.cli.data_files import default_paths
+from rules.data import load_bundle
+from rules.errors import DataError
+from rules.events import check_files as check_events_and_places
+from rules.freshness import DEFAULT_MAX_AGE_DAYS, freshness_warnings
+from rules.reachability import unreachable_warnings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("check", help="проверить measures.yaml и анкету")
+    parser.add_argument("paths", nargs="*", help="measures.yaml and/or questionnaire.yaml")
+    parser.add_argument("--max-age-days", type=int, default=DEFAULT_MAX_AGE_DAYS,
+                        help="warn when last_verified is older than this")
+    parser.add_argument("--quiet-warnings", action="store_true", help="print only the warnings count")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    measures, questionnaire = default_paths()
+    events: Path | None = None
+    places: Path | None = None
+    for raw in args.paths:
+        path = Path(raw)
+        if path.name.startswith("questionnaire"):
+            questionnaire = path
+        elif path.name.startswith("events"):
+            events = path
+        elif path.name.startswith("places"):
+            places = path
+        else:
+            measures = path
+    # events.yaml and places.yaml are checked when they sit next to measures.yaml (or are named)
+    extra, extra_summary = check_events_and_places(
+        events or Path(measures).parent / "events.yaml", places or Path(measures).parent / "places.yaml",
+        dt.date.today(),
+    )
+    extra_errors = [p for p in extra if p.severity == "error"]
+    try:
+        bundle = load_bundle(measures, questionnaire)
+    except DataError as exc:
+        for problem in [*exc.problems, *extra_errors]:
+            print(problem)
+        print(f"\n{len(exc.problems) + len(extra_errors)} error(s) — fix them and run the check again.",
+              file=sys.stderr)
+        return 1
+    if extra_errors:
+        for problem in extra_errors:
+            print(problem)
+        print(f"\n{len(extra_errors)} error(s) — fix them and run the check again.", file=sys.stderr)
+        return 1
+    warnings = [*freshness_warnings(bundle.catalogue, dt.date.today(), args.max_age_days),
+                *(p for p in extra if p.severity == "warning")]
+    warnings += unreachable_warnings(bundle)
+    if not args.quiet_warnings:
+        for warning in warnings:
+            print(warning)
+    catalogue, tree = bundle.catalogue, bundle.questionnaire
+    print(f"OK: {len(catalogue.measures)} measures ({catalogue.path}), {len(tree.nodes)} questions "
+          f"({tree.path}){'; ' + extra_summary if extra_summary else ''}; {len(warnings)} warning(s).")
+    return 0
