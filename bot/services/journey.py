@@ -217,6 +217,10 @@ class Journey:
     async def profile_answers(self) -> dict[str, Any]:
         return (await self.progress()).profile()
 
+    async def saved_profile(self) -> dict[str, Any]:
+        """The answers to rank and filter by — empty without consent (nothing is kept before it)."""
+        return await self.profile_answers() if await self.consented() else {}
+
     async def remember_list(self, where: dict[str, Any]) -> None:
         """Where «Назад к списку» leads (results page or catalogue filter); only with consent."""
         _, profile = await self.load()

@@ -35,6 +35,7 @@ from bot.telegram.handoff import runtime as handoff_runtime
 from bot.telegram.middlewares.callback_answer import AnswerOnceMiddleware
 from bot.telegram.middlewares.current_domain import CurrentDomainMiddleware
 from bot.telegram.middlewares.database import UnitOfWorkMiddleware
+from bot.telegram.middlewares.journey import JourneyMiddleware
 from bot.telegram.middlewares.throttle import ThrottleMiddleware, TokenBuckets
 from bot.telegram.observability.metrics import UpdateMetricsMiddleware
 from bot.telegram.outbox.messages import TelegramOutboxMessages
@@ -81,6 +82,7 @@ def build_dispatcher(
     dp.update.outer_middleware(ThrottleMiddleware(throttle or backends.throttle))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions))
     install_reload(dp, domain, sessions, settings, search, messages)
+    dp.update.outer_middleware(JourneyMiddleware())  # after the unit of work and the live domain
     handoff_runtime.install(dp, settings)  # the handoff service, injected as ``handoff``
     dp.callback_query.middleware(AnswerOnceMiddleware())
     dp.include_router(errors.make_router())

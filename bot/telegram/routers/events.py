@@ -32,7 +32,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.config import Settings
 from bot.services.calendar import Clock, for_settings, moscow_now
-from bot.services.domain import Domain
 from bot.services.event_watch import cancel_reminders, set_reminders
 from bot.services.journey import Journey
 from bot.telegram.callbacks import EventCardCb, EventIcsCb, EventRemindCb, EventsCb
@@ -207,30 +206,24 @@ def card_markup(event: Event) -> InlineKeyboardMarkup:
 # ───────────────────────────── handlers ─────────────────────────────
 
 
-async def _profile(uow: UnitOfWork, domain: Domain, user_id: int) -> dict[str, Any]:
-    journey = Journey(uow, domain, user_id)
-    return await journey.profile_answers() if await journey.consented() else {}
-
-
 def _now(events_clock: Clock | None) -> dt.datetime:
     return (events_clock or moscow_now)()
 
 
 async def events_command(
-    message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings,
-    events_clock: Clock | None = None,
+    message: Message, bot: Bot, journey: Journey, settings: Settings, events_clock: Clock | None = None,
 ) -> None:
     now = _now(events_clock)
     calendar, _ = for_settings(settings, now)
     if calendar is None:
         await send(bot, message.chat.id, Screen(NO_CALENDAR))
         return
-    profile = await _profile(uow, domain, message.chat.id)
+    profile = await journey.saved_profile()
     await send(bot, message.chat.id, list_screen(calendar.events, EventsCb(), profile, now))
 
 
 async def on_list(
-    callback: CallbackQuery, callback_data: EventsCb, bot: Bot, uow: UnitOfWork, domain: Domain,
+    callback: CallbackQuery, callback_data: EventsCb, bot: Bot, journey: Journey,
     settings: Settings, events_clock: Clock | None = None,
 ) -> None:
     now = _now(events_clock)
@@ -238,7 +231,7 @@ async def on_list(
     if calendar is None:
         await replace(callback, bot, Screen(NO_CALENDAR))
         return
-    profile = await _profile(uow, domain, callback.from_user.id)
+    profile = await journey.saved_profile()
     if callback_data.s == "o":
         screen = okrug_picker(callback_data)
     elif callback_data.s == "c":

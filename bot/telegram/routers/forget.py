@@ -6,7 +6,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.services.domain import Domain
 from bot.services.journey import Journey
 from bot.telegram import keyboards
 from bot.telegram.callbacks import ForgetCb
@@ -20,8 +19,8 @@ async def forget_command(message: Message, bot: Bot) -> None:
     await send(bot, message.chat.id, Screen(texts.FORGET_CONFIRM, keyboards.forget_confirm()))
 
 
-async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
-    report = await Journey(uow, domain, callback.from_user.id).forget()
+async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, journey: Journey) -> None:
+    report = await journey.forget()
     await uow.commit()
     if not report.user:
         await replace(callback, bot, Screen(texts.FORGET_NOTHING))

@@ -24,7 +24,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.services.domain import Domain
 from bot.services.handoff import Handoff
 from bot.services.journey import Journey
 from bot.telegram.callbacks import AskCancelCb, AskCb, AskSendCb, RateCb
@@ -47,9 +46,8 @@ class Asking(StatesGroup):
     comment = State()
 
 
-async def _start(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff,
+async def _start(user_id: int, bot: Bot, uow: UnitOfWork, journey: Journey, handoff: Handoff,
                  state: FSMContext, measure_id: str | None) -> None:
-    journey = Journey(uow, domain, user_id)
     if not handoff.enabled:
         await send(bot, user_id, Screen(texts.UNAVAILABLE))
         return
@@ -61,16 +59,15 @@ async def _start(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handof
     if ticket is not None:
         await send(bot, user_id, Screen(texts.already_open(ticket.id)))
         return
-    measure = domain.measure(measure_id) if measure_id else None
+    measure = journey.domain.measure(measure_id) if measure_id else None
     await state.set_state(Asking.question)
     await state.update_data(measure=measure.id if measure else "", asked_at=utcnow().timestamp())
     text = texts.ask_about(measure.title) if measure else texts.ASK_QUESTION
     await send(bot, user_id, Screen(text, keyboards.ask(measure.id if measure else None)))
 
 
-async def _open(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff, state: FSMContext,
+async def _open(user_id: int, bot: Bot, uow: UnitOfWork, journey: Journey, handoff: Handoff, state: FSMContext,
                 question: str | None, measure_id: str | None, source_message_id: int | None) -> None:
-    journey = Journey(uow, domain, user_id)
     if not handoff.enabled or not await journey.consented():
         await state.clear()
         await send(bot, user_id, Screen(texts.UNAVAILABLE if not handoff.enabled else texts.NEED_CONSENT))
@@ -78,7 +75,7 @@ async def _open(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handoff
     user, _ = await journey.load()
     profile = await journey.profile_answers()
     opened = await handoff.open_ticket(
-        uow.session, domain, user_id=user_id, pseudonym=user.pseudonym if user else None, profile=profile,
+        uow.session, journey.domain, user_id=user_id, pseudonym=user.pseudonym if user else None, profile=profile,
         question=question, measure_id=measure_id, source_message_id=source_message_id,
     )
     await uow.commit()
@@ -91,19 +88,19 @@ async def _open(user_id: int, bot: Bot, uow: UnitOfWork, domain: Domain, handoff
         await send(bot, user_id, Screen(texts.already_open(opened.ticket.id)))
 
 
-async def consultant_command(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff,
+async def consultant_command(message: Message, bot: Bot, uow: UnitOfWork, journey: Journey, handoff: Handoff,
                              state: FSMContext) -> None:
-    await _start(message.chat.id, bot, uow, domain, handoff, state, None)
+    await _start(message.chat.id, bot, uow, journey, handoff, state, None)
 
 
-async def ask(callback: CallbackQuery, callback_data: AskCb, bot: Bot, uow: UnitOfWork, domain: Domain,
+async def ask(callback: CallbackQuery, callback_data: AskCb, bot: Bot, uow: UnitOfWork, journey: Journey,
               handoff: Handoff, state: FSMContext) -> None:
-    await _start(callback.from_user.id, bot, uow, domain, handoff, state, callback_data.id or None)
+    await _start(callback.from_user.id, bot, uow, journey, handoff, state, callback_data.id or None)
 
 
-async def send_as_is(callback: CallbackQuery, callback_data: AskSendCb, bot: Bot, uow: UnitOfWork, domain: Domain,
+async def send_as_is(callback: CallbackQuery, callback_data: AskSendCb, bot: Bot, uow: UnitOfWork, journey: Journey,
                      handoff: Handoff, state: FSMContext) -> None:
-    await _open(callback.from_user.id, bot, uow, domain, handoff, state, None, callback_data.id or None, None)
+    await _open(callback.from_user.id, bot, uow, journey, handoff, state, None, callback_data.id or None, None)
 
 
 async def cancel(callback: CallbackQuery, bot: Bot, state: FSMContext) -> None:
@@ -119,7 +116,7 @@ async def _moved_on(uow: UnitOfWork, user_id: int, asked_at: float) -> bool:
     return profile is not None and as_utc(profile.updated_at).timestamp() > asked_at
 
 
-async def on_question(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff,
+async def on_question(message: Message, bot: Bot, uow: UnitOfWork, journey: Journey, handoff: Handoff,
                       state: FSMContext) -> None:
     data = await state.get_data()
     if await _moved_on(uow, message.chat.id, float(data.get("asked_at", 0))):
@@ -129,7 +126,7 @@ async def on_question(message: Message, bot: Bot, uow: UnitOfWork, domain: Domai
         await send(bot, message.chat.id, Screen(texts.ONLY_TEXT_QUESTION))
         return
     measure_id = data.get("measure") or None
-    await _open(message.chat.id, bot, uow, domain, handoff, state, message.text[:MAX_QUESTION],
+    await _open(message.chat.id, bot, uow, journey, handoff, state, message.text[:MAX_QUESTION],
                 measure_id, message.message_id)
 
 
@@ -173,7 +170,8 @@ async def on_comment(message: Message, bot: Bot, uow: UnitOfWork, state: FSMCont
 TYPED_KINDS = ("number", "text", "inn", "okved")  # questions answered by typing, not buttons
 
 
-async def relay(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, handoff: Handoff | None = None) -> None:
+async def relay(message: Message, bot: Bot, uow: UnitOfWork, journey: Journey,
+                handoff: Handoff | None = None) -> None:
     """Anything the user writes while a ticket is open goes to the consultants; else on to search.
 
     Placed before the questionnaire so nothing written to a consultant is taken for an answer —
@@ -184,7 +182,6 @@ async def relay(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, han
     repo = TicketRepository(uow.session)
     ticket = await repo.open_for_user(message.chat.id)
     if ticket is not None and message.text is not None:
-        journey = Journey(uow, domain, message.chat.id)
         node = journey.step(await journey.progress()).node if await journey.consented() else None
         if node is not None and node.kind in TYPED_KINDS:
             raise SkipHandler

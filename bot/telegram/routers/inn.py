@@ -70,8 +70,8 @@ async def on_button(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     state = journey.inn_state() if await journey.consented() else None
     stage = state.get("stage") if state else None
     action = callback_data.action
@@ -113,10 +113,10 @@ async def on_text(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
     dadata: DadataClient | None = None,
 ) -> None:
     """A typed ИНН (or «пропустить») while the step is open; anything else goes on."""
-    journey = Journey(uow, domain, message.chat.id)
     if not await journey.consented():
         raise SkipHandler
     state = journey.inn_state()

@@ -20,14 +20,13 @@ async def measures_command(message: Message, bot: Bot, domain: Domain) -> None:
 
 
 async def on_browse(
-    callback: CallbackQuery, callback_data: BrowseCb, bot: Bot, uow: UnitOfWork, domain: Domain
+    callback: CallbackQuery, callback_data: BrowseCb, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey
 ) -> None:
     kind = callback_data.k if callback_data.k in KINDS else ""
     level = callback_data.lv if callback_data.lv in LEVELS else ""
     if callback_data.p < 0:
         screen = screens.browse_filters(domain.catalogue, level)
     else:
-        journey = Journey(uow, domain, callback.from_user.id)
         await journey.remember_list({"src": "browse", "k": kind, "lv": level, "p": callback_data.p})
         screen = screens.browse_page(domain.catalogue, kind, level, callback_data.p)
     await uow.commit()

@@ -27,8 +27,7 @@ async def profile_screen(journey: Journey, domain: Domain) -> Screen:
 
 async def profile_command(
     message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings
-) -> None:
-    journey = Journey(uow, domain, message.chat.id)
+, journey: Journey) -> None:
     if not await journey.consented():
         await send(
             bot, message.chat.id, consent_screen("", settings.privacy_policy_url, lead=texts.CONSENT_NEEDED)
@@ -47,8 +46,8 @@ async def on_menu(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     if not await journey.consented():
         await stale(callback, callback_answer, bot, journey, domain, settings)
         return
@@ -79,8 +78,8 @@ async def on_edit(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     node = domain.node_at(callback_data.v, callback_data.n)
     progress = await journey.progress() if await journey.consented() else None
     if node is None or progress is None or node.field not in progress.answers:

@@ -93,11 +93,10 @@ async def on_answer(
     callback_data: AnswerCb,
     callback_answer: CallbackAnswer,
     bot: Bot,
-    uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     found = await _current_node(journey, domain, callback_data.v, callback_data.n)
     value: Any = None
     if found is not None:
@@ -123,8 +122,8 @@ async def on_toggle(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     found = await _current_node(journey, domain, callback_data.v, callback_data.n)
     if (
         found is None
@@ -146,11 +145,10 @@ async def on_done(
     callback_data: DoneCb,
     callback_answer: CallbackAnswer,
     bot: Bot,
-    uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     found = await _current_node(journey, domain, callback_data.v, callback_data.n)
     if found is None or found[1].kind != "multi" or not 0 <= callback_data.m < 1 << len(found[1].options):
         await stale(callback, callback_answer, bot, journey, domain, settings)
@@ -172,8 +170,8 @@ async def on_skip(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     found = await _current_node(journey, domain, callback_data.v, callback_data.n)
     if found is None:
         await stale(callback, callback_answer, bot, journey, domain, settings)
@@ -199,8 +197,8 @@ async def on_back(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     found = await _current_node(journey, domain, callback_data.v, callback_data.n)
     if found is None:
         await stale(callback, callback_answer, bot, journey, domain, settings)
@@ -225,9 +223,8 @@ def _match_option(node: Node_, text: str) -> Any:
     return None
 
 
-async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
+async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey) -> None:
     """A typed answer if the user is in the questionnaire; otherwise free text goes on to search."""
-    journey = Journey(uow, domain, message.chat.id)
     if not await journey.consented():
         raise SkipHandler
     progress = await journey.progress()
@@ -259,9 +256,8 @@ async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) 
     await send(bot, message.chat.id, screen)
 
 
-async def on_non_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
+async def on_non_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey) -> None:
     """A photo, sticker, voice… where an answer was expected: say so and ask again."""
-    journey = Journey(uow, domain, message.chat.id)
     if not await journey.consented():
         raise SkipHandler
     step = await journey.current_step()

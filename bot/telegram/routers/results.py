@@ -32,8 +32,8 @@ async def on_results(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     if not await journey.consented() or journey.step(await journey.progress()).node is not None:
         await stale(callback, callback_answer, bot, journey, domain, settings)
         return
@@ -50,20 +50,19 @@ async def on_card(
     uow: UnitOfWork,
     domain: Domain,
     settings: Settings,
+    journey: Journey,
 ) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
     if domain.measure(callback_data.id) is None:
         await stale(callback, callback_answer, bot, journey, domain, settings)
         return
-    profile = (await journey.progress()).profile() if await journey.consented() else {}
+    profile = await journey.saved_profile()
     await journey.measure_opened(callback_data.id)
     screen = screens.card(domain.catalogue, callback_data.id, profile)
     await uow.commit()
     await send(bot, callback.from_user.id, screen)
 
 
-async def on_back_to_list(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
+async def on_back_to_list(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey) -> None:
     where = await journey.last_list() or {}
     if where.get("src") == "results" and journey.step(await journey.progress()).node is None:
         screen = await results_screen(journey, int(where.get("p", 0)))

@@ -36,11 +36,10 @@ def answer_free_text(search: SearchService, domain: Domain, text: str,
 
 async def free_text(
     message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings, search: SearchService,
-    events_clock: Clock | None = None,
+    journey: Journey, events_clock: Clock | None = None,
 ) -> None:
-    journey = Journey(uow, domain, message.chat.id)
     text = message.text or ""
-    profile = (await journey.progress()).profile() if await journey.consented() else {}
+    profile = await journey.saved_profile()
     screen, answered = answer_free_text(search, domain, text, dict(profile))
     screen = with_directory_hits(screen, text, settings, events_clock)  # events and places, if asked for
     await journey.search_query(text, answered)

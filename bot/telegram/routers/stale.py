@@ -10,18 +10,17 @@ from bot.config import Settings
 from bot.services.domain import Domain
 from bot.services.journey import Journey
 from bot.telegram.routers.questionnaire import stale
-from db.unit_of_work import UnitOfWork
 
 
 async def unknown_button(
     callback: CallbackQuery,
     callback_answer: CallbackAnswer,
     bot: Bot,
-    uow: UnitOfWork,
+    journey: Journey,
     domain: Domain,
     settings: Settings,
 ) -> None:
-    await stale(callback, callback_answer, bot, Journey(uow, domain, callback.from_user.id), domain, settings)
+    await stale(callback, callback_answer, bot, journey, domain, settings)
 
 
 def make_router() -> Router:

@@ -31,8 +31,7 @@ def clean_payload(raw: str | None) -> str:
 
 async def start(
     message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, domain: Domain, settings: Settings
-) -> None:
-    journey = Journey(uow, domain, message.chat.id)
+, journey: Journey) -> None:
     if await journey.consented():
         screen = await current_screen(journey, domain, settings.privacy_policy_url, lead=texts.RESUME)
         await uow.commit()
@@ -43,8 +42,7 @@ async def start(
 
 async def accept(
     callback: CallbackQuery, callback_data: ConsentCb, bot: Bot, uow: UnitOfWork, domain: Domain
-) -> None:
-    journey = Journey(uow, domain, callback.from_user.id)
+, journey: Journey) -> None:
     progress = await journey.accept_consent(clean_payload(callback_data.payload))
     step = journey.step(progress)
     await uow.commit()
