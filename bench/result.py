@@ -67,6 +67,11 @@ class Result:
         return cls(raw["name"], checks, {**raw.get("metrics", {}), "load": raw.get("load")})
 
 
+def ru(value: float, digits: int = 1) -> str:
+    """A number as the Russian README writes it: ``12 345,6``."""
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
 def sign(op: str) -> str:
     return "≤" if op == "<=" else "≥"
 
