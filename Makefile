@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup console check lint types test bench bench-full
+.PHONY: setup console check lint types test bench bench-full bench-table
 
 $(BIN)/navigator: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,11 @@ test: setup
 check: lint types test  ## test it: lint, types and every test
 	$(BIN)/navigator check --quiet-warnings
 
-bench: setup  ## quick benchmarks (each prints its ratio to a baseline measured in the same run)
+bench: setup  ## quick benchmarks; exit 1 if a ratio target is missed (after one automatic re-run)
 	$(BIN)/python -m bench --quick
 
 bench-full: setup
 	$(BIN)/python -m bench
+
+bench-table: setup  ## quick benchmarks plus the README table generated from their results
+	$(BIN)/python -m bench --quick --markdown
