@@ -3,8 +3,12 @@
 SQLite is the embedded default (DESIGN 7): WAL so readers never block the writer,
 ``busy_timeout`` so a second writer waits instead of failing, and every transaction begun
 ``IMMEDIATE`` so it takes the write lock up front — aiosqlite can otherwise fail at once with
-"database is locked" when a read transaction upgrades to a write. PostgreSQL (asyncpg) needs
-nothing special. The URL comes from the caller: ``db`` never reads the environment.
+"database is locked" when a read transaction upgrades to a write. One writer: a file database
+gets a pool of exactly one connection, so this process's transactions queue for it in order
+(an asyncio wait, fair, no time-out lottery) instead of racing for SQLite's lock with
+``busy_timeout`` — 50 concurrent users lost 1–2 % of updates to "database is locked" that way.
+``busy_timeout`` stays for other processes (the CLI). Transactions are short: nothing calls
+Telegram inside one (``bot.telegram.direct_replies``). PostgreSQL (asyncpg) needs nothing special. The URL comes from the caller: ``db`` never reads the environment.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 15000
+SQLITE_POOL_TIMEOUT = 300.0  # seconds a transaction may queue for the one connection
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -52,7 +58,12 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     """An async engine for ``url`` (``sqlite+aiosqlite://`` or ``postgresql+asyncpg://``)."""
     if is_sqlite(url):
         ensure_sqlite_directory(url)
-        engine = create_async_engine(url, echo=echo)
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            engine = create_async_engine(url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1,
+                                         max_overflow=0, pool_timeout=SQLITE_POOL_TIMEOUT)
+        else:
+            engine = create_async_engine(url, echo=echo)
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True)

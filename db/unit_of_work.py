@@ -28,11 +28,12 @@ class DuplicateUpdate(Exception):
 
 
 class UnitOfWork:
-    def __init__(self, session: AsyncSession, update_id: int) -> None:
+    def __init__(self, session: AsyncSession, update_id: int, *, claim: bool = True) -> None:
+        """``claim=False``: a unit of work that only reads (re-rendering a redelivered update)."""
         self.session = session
         self.update_id = update_id
-        self.claimed = False  # the claim is in the current or a committed transaction
-        self.claim_committed = False
+        self.claimed = not claim  # the claim is in the current or a committed transaction
+        self.claim_committed = not claim
         self._insert = insert_for(session, ProcessedUpdate)
         event.listen(session.sync_session, "after_begin", self._claim_on_begin)
 

@@ -11,7 +11,9 @@ through the outbox), well inside Telegram's webhook time-out.
 
 Answers: 401 for a missing or wrong ``X-Telegram-Bot-Api-Secret-Token``; 503 if the update is
 in progress on another instance (Redis dedupe) or this one is shutting down — Telegram retries
-later; 200 otherwise (a failed handler was already logged and apologised for by ``bot.telegram.errors``).
+later; 500 if the handler failed and nothing of the update was committed (``delivery.failed``,
+set by the unit of work; the error was logged and apologised for by ``bot.telegram.errors``), so
+Telegram redelivers it instead of it being lost; 200 otherwise.
 
 Shutdown (SIGTERM/SIGINT): readiness flips to 503, ``SHUTDOWN_GRACE`` seconds pass so the load
 balancer notices, the listener closes, in-flight updates finish, then the background services
@@ -78,6 +80,8 @@ class WebhookHandler:
                 self._idle.set()
         if delivery.busy:
             return web.Response(status=503, text="in progress elsewhere")
+        if delivery.failed:
+            return web.Response(status=500, text="update failed; not committed")
         return web.Response(text="ok")
 
     async def drained(self, timeout: float = DRAIN_TIMEOUT) -> bool:

@@ -3,20 +3,33 @@
 aiogram's ``CallbackAnswerMiddleware`` answers in a ``finally``; for a redelivery the query
 was already answered the first time, Telegram would refuse the second answer, and that error
 would mask the quiet "already processed" exit. So the duplicate disables the answer.
+
+The answer only stops the button's spinner: if it fails (flood control, "query is too old"),
+that is logged and forgotten — it must never turn a shown screen into an error.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram.types import TelegramObject
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 from db.unit_of_work import DuplicateUpdate
 
+log = logging.getLogger(__name__)
+
 
 class AnswerOnceMiddleware(CallbackAnswerMiddleware):
+    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+        try:
+            await super().answer(event, callback_answer)
+        except TelegramAPIError as exc:
+            log.info("callback answer not delivered: %s", type(exc).__name__)
+
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],

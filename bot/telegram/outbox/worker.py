@@ -45,6 +45,7 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.telegram.direct_replies import sending_from_outbox
 from bot.telegram.outbox.pacer import Pacer, is_group
 from db.handoff import outbox_queue as queue
 from db.handoff.tickets import as_utc
@@ -162,7 +163,13 @@ class OutboxWorker:
 
     async def run_once(self, report: RoundReport | None = None) -> float:
         """One round; returns the seconds until the next row is due (capped by the poll interval)."""
-        report = report if report is not None else RoundReport()
+        token = sending_from_outbox.set(True)  # our calls bypass the direct-reply retries
+        try:
+            return await self._round(report if report is not None else RoundReport())
+        finally:
+            sending_from_outbox.reset(token)
+
+    async def _round(self, report: RoundReport) -> float:
         now = self.now()
         async with self.sessions() as session:
             rows = await queue.claim_heads(session, now, self.config.batch, self.config.lease)

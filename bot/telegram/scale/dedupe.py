@@ -34,6 +34,7 @@ class Delivery:
 
     busy: bool = False
     duplicate: bool = False
+    failed: bool = False  # the handler failed and its effects were not committed: not done
 
 
 class RedisDedupeMiddleware(BaseMiddleware):
