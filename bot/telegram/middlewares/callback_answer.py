@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class AnswerOnceMiddleware(CallbackAnswerMiddleware):
-    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> None:  # type: ignore[override]
         try:
             await super().answer(event, callback_answer)
         except TelegramAPIError as exc:

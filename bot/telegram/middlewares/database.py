@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -46,15 +47,16 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             uow = UnitOfWork(session, event.update_id)
             data["uow"] = uow
             data["session"] = session
-            token = direct_replies.current_uow.set(uow)
+            token: contextvars.Token[UnitOfWork | None] | None = direct_replies.current_uow.set(uow)
             try:
                 result = await handler(event, data)
                 await uow.commit()
             except DuplicateUpdate:
                 log.info("update %s was already processed; showing the current screen", event.update_id)
                 await session.rollback()
-                direct_replies.current_uow.reset(token)
-                token = None
+                if token is not None:
+                    direct_replies.current_uow.reset(token)
+                    token = None
                 await rerender_current_screen(event, data, self.sessions)
                 return None
             except BaseException:
