@@ -38,6 +38,8 @@ KIND_OUT = "ticket_out"
 KIND_NOTICE = "ticket_notice"
 KIND_USER = "ticket_user"
 KIND_CLOSE = "ticket_close"
+KIND_RETITLE = "ticket_retitle"
+GENERIC_SUBJECT = "вопрос"  # the subject of a ticket not about one measure (as db.handoff.tickets scrubs to)
 MERGE_LIMIT = 3500  # characters of one merged post (Telegram allows 4096)
 
 
@@ -165,7 +167,9 @@ class Handoff:
         assert self.staff_chat_id is not None
         now = now or utcnow()
         measure = domain.measure(measure_id) if measure_id else None
-        subject = measure.title if measure else _subject_of(question)
+        # No free text in the subject: it titles the forum topic, which /forget cannot take back
+        # from every consultant's screen; the question itself is on the card.
+        subject = measure.title if measure else GENERIC_SUBJECT
         company = profile.get("company_name") if isinstance(profile.get("company_name"), str) else None
         opened = await TicketRepository(session).open(
             user_id=user_id,
@@ -197,6 +201,21 @@ class Handoff:
             KIND_CARD, dedupe_key=f"ticket:{ticket.id}:card",
         )
         return opened
+
+    async def retitle_forgotten(self, session: AsyncSession, ticket_ids: tuple[int, ...]) -> int:
+        """/forget: the user's topics are renamed to number and measure only (no company)."""
+        if not self.forum:
+            return 0
+        count = 0
+        for ticket_id in ticket_ids:
+            ticket = await session.get(Ticket, ticket_id)
+            if ticket is None:
+                continue
+            title = self.presenter.topic_title(ticket.id, None, ticket.subject)
+            await self._to_staff(session, ticket, "editForumTopic", {"name": title}, KIND_RETITLE,
+                                 dedupe_key=f"ticket:{ticket.id}:forgotten")
+            count += 1
+        return count
 
     def expectation(self, now: datetime | None = None) -> str:
         return self.hours.expectation(now or utcnow())
@@ -359,8 +378,3 @@ class Handoff:
         return pinged
 
 
-def _subject_of(question: str | None) -> str:
-    if not question:
-        return "вопрос"  # the stored default subject, as db.handoff.tickets pseudonymises to
-    first = " ".join(question.split())
-    return first if len(first) <= 60 else first[:59] + "…"

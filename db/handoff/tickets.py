@@ -390,6 +390,7 @@ class TicketRepository:
             )
         )
         await self.session.execute(
-            update(TicketEvent).where(TicketEvent.ticket_id.in_(ids), TicketEvent.actor_id == user_id).values(actor_id=None)
+            update(TicketEvent).where(TicketEvent.ticket_id.in_(ids), TicketEvent.actor_id == user_id)
+            .values(actor_id=None, actor_name=None)
         )
         return len(ids)

@@ -72,7 +72,7 @@ async def test_full_round_trip(world: World) -> None:
 
     await world.deliver()
     [topic] = telegram.sent(CreateForumTopic)
-    assert topic.chat_id == STAFF and topic.name == "№1 · ООО «Станкопром» · Подходит ли нам грант на оборудование?"
+    assert topic.chat_id == STAFF and topic.name == "№1 · ООО «Станкопром» · вопрос"
     t = await ticket(world)
     [card] = [m for m in telegram.to_chat(STAFF) if isinstance(m, SendMessage)]
     assert card.message_thread_id == t.thread_id and t.card_message_id is not None
@@ -422,4 +422,4 @@ async def test_without_a_company_in_the_profile_the_user_is_invited_to_name_it(w
     await world.feed(world.user_message("Есть ли льготы по аренде?"))
     assert "напишите название компании" in texts_to(world.telegram, USER)[-1]
     await world.deliver()
-    assert world.telegram.sent(CreateForumTopic)[0].name == "№1 · без названия · Есть ли льготы по аренде?"
+    assert world.telegram.sent(CreateForumTopic)[0].name == "№1 · без названия · вопрос"

@@ -21,7 +21,7 @@ from aiogram import Bot
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.handoff import KIND_CARD, KIND_CLOSE, KIND_TOPIC, Handoff
+from bot.services.handoff import KIND_CARD, KIND_CLOSE, KIND_RETITLE, KIND_TOPIC, Handoff
 from bot.telegram.handoff.keyboards import staff_keyboard
 from bot.telegram.outbox.worker import result_id
 from bot.texts import handoff as texts
@@ -53,7 +53,7 @@ class TicketDelivery:
             return payload if ticket.user_id == row.chat_id else None
         if row.kind == KIND_TOPIC:
             return None if ticket.thread_id is not None else payload
-        if row.kind == KIND_CLOSE:
+        if row.kind in (KIND_CLOSE, KIND_RETITLE):
             if ticket.thread_id is None:
                 return None
             return {**payload, "message_thread_id": ticket.thread_id}
@@ -83,7 +83,7 @@ class TicketDelivery:
 
     async def thread_missing(self, bot: Bot, session: AsyncSession, row: OutboxMessage) -> bool:
         ticket = await self._ticket(session, row)
-        if ticket is None or row.chat_id != ticket.staff_chat_id or row.kind == KIND_CLOSE:
+        if ticket is None or row.chat_id != ticket.staff_chat_id or row.kind in (KIND_CLOSE, KIND_RETITLE):
             return False  # closing or reopening a deleted topic: nothing to recreate it for
         topic = await bot.create_forum_topic(ticket.staff_chat_id, topic_title(ticket.id, ticket.company, ticket.subject))
         await TicketRepository(session).set_thread(ticket.id, topic.message_thread_id)

@@ -6,6 +6,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
+from bot.services.handoff import Handoff
 from bot.services.journey import Journey
 from bot.telegram import keyboards
 from bot.telegram.callbacks import ForgetCb
@@ -19,9 +20,14 @@ async def forget_command(message: Message, bot: Bot) -> None:
     await send(bot, message.chat.id, Screen(texts.FORGET_CONFIRM, keyboards.forget_confirm()))
 
 
-async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, journey: Journey) -> None:
+async def forget_confirmed(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, journey: Journey,
+                           handoff: Handoff | None = None) -> None:
     report = await journey.forget()
+    if handoff is not None and handoff.enabled and report.tickets:
+        await handoff.retitle_forgotten(uow.session, report.tickets)  # no company left in the topic titles
     await uow.commit()
+    if handoff is not None and report.tickets:
+        handoff.wake()
     if not report.user:
         await replace(callback, bot, Screen(texts.FORGET_NOTHING))
         return
