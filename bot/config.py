@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     consultant_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Administrators of the staff group count as consultants (staff commands, buttons, relaying);
+    # off: only CONSULTANT_IDS and ADMIN_IDS.
+    staff_chat_admins_are_consultants: bool = True
+    # /metrics beside a public webhook: with a token it answers only ``Authorization: Bearer …``;
+    # METRICS_HOST serves /healthz /readyz /metrics on their own listener (HEALTH_PORT) there.
+    metrics_token: SecretStr | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     # Scale-out and operations (bot.telegram.scale, bot.telegram.webhook, bot.telegram.observability): Redis key prefix,

@@ -4,7 +4,8 @@ The process may have died after committing an answer and before the next questio
 (kill -9, a deploy). Telegram redelivers the update; the claim makes it a no-op for the
 database, but the user would never see the next question. So the copy re-sends the current
 screen — computed from the database, hence idempotent: a second copy shows the same screen.
-Only private chats of users in a journey; staff-group updates are left alone.
+Only private chats (the consent prompt for a user without consent); staff-group updates are
+left alone.
 """
 
 from __future__ import annotations
@@ -46,8 +47,6 @@ async def rerender_current_screen(update: Update, data: dict[str, Any],
     try:
         async with sessions() as session:
             journey = Journey(UnitOfWork(session, update.update_id, claim=False), domain, user_id)
-            if not await journey.consented():
-                return False
             screen = await current_screen(journey, domain, settings.privacy_policy_url)
             await session.commit()
         await send(bot, user_id, screen)

@@ -94,6 +94,10 @@ class WebhookHandler:
             return False
 
 
+def _token(settings: Settings) -> str | None:
+    return settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None
+
+
 def build_app(bot: Bot, dp: Dispatcher, settings: Settings, state: OpsState) -> tuple[web.Application, WebhookHandler]:
     assert settings.webhook_url and settings.webhook_secret
     handler = WebhookHandler(bot, dp, settings.webhook_secret.get_secret_value(), state)
@@ -115,7 +119,7 @@ async def serve_webhook(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[A
     """Serve until SIGTERM/SIGINT, then shut down in the order the module docstring gives."""
     from bot.telegram.dispatcher import running_services
 
-    state = OpsState(sessions, dp["backends"].redis)
+    state = OpsState(sessions, dp["backends"].redis, metrics_token=_token(settings))
     app, handler = build_app(bot, dp, settings, state)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=DRAIN_TIMEOUT)
     await runner.setup()
@@ -147,7 +151,7 @@ async def serve_ops(settings: Settings, sessions: async_sessionmaker[AsyncSessio
     if settings.health_port is None:
         return None
     app = web.Application()
-    add_ops_routes(app, OpsState(sessions, dp["backends"].redis))
+    add_ops_routes(app, OpsState(sessions, dp["backends"].redis, metrics_token=_token(settings)))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.health_port).start()

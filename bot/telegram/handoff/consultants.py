@@ -1,4 +1,5 @@
-"""Who is a consultant: listed in CONSULTANT_IDS, or an administrator of the staff group.
+"""Who is a consultant: listed in CONSULTANT_IDS or ADMIN_IDS, or (if so configured, the
+default) an administrator of the staff group.
 
 Asking Telegram is the adapter's business (``getChatMember``), so this lives in the Telegram
 wing; the answer is cached for five minutes per user so a busy topic costs no extra calls.
@@ -14,19 +15,21 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
 ADMIN_CACHE_SECONDS = 300.0
+MAX_CACHED = 10_000
 
 
 @dataclass
 class ConsultantCheck:
     staff_chat_id: int | None
     consultant_ids: frozenset[int] = frozenset()
+    chat_admins: bool = True  # STAFF_CHAT_ADMINS_ARE_CONSULTANTS
     clock: Callable[[], float] = time.monotonic
     _admins: dict[int, tuple[bool, float]] = field(default_factory=dict, init=False, repr=False)
 
     async def is_consultant(self, bot: Bot, user_id: int) -> bool:
         if user_id in self.consultant_ids:
             return True
-        if self.staff_chat_id is None:
+        if self.staff_chat_id is None or not self.chat_admins:
             return False
         cached = self._admins.get(user_id)
         now = self.clock()
@@ -37,5 +40,7 @@ class ConsultantCheck:
             admin = member.status in ("creator", "administrator")
         except TelegramAPIError:
             admin = False
+        if len(self._admins) >= MAX_CACHED:  # bounded: members come and go
+            self._admins.pop(next(iter(self._admins)))
         self._admins[user_id] = (admin, now)
         return admin

@@ -41,7 +41,8 @@ def install(dp: Dispatcher, settings: Settings) -> Handoff:
     """The handoff service (``handoff``) and the consultant check (``consultants``) for handlers."""
     handoff = Handoff.from_settings(settings, TelegramHandoffPresenter())
     dp["handoff"] = handoff
-    dp["consultants"] = ConsultantCheck(settings.staff_chat_id, settings.consultant_ids)
+    dp["consultants"] = ConsultantCheck(settings.staff_chat_id, settings.consultant_ids | settings.admin_ids,
+                                        chat_admins=settings.staff_chat_admins_are_consultants)
     return handoff
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ class OpsState:
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis | None = None
     shutting_down: bool = False
+    metrics_token: str | None = None  # if set, /metrics wants ``Authorization: Bearer <token>``
     gauges: DbGauges = field(init=False)
 
     def __post_init__(self) -> None:
@@ -68,6 +70,10 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     state: OpsState = request.app[OPS]
+    if state.metrics_token is not None:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip().encode()
+        if not hmac.compare_digest(given, state.metrics_token.encode()):
+            return web.Response(status=401, text="metrics need a token")
     await state.gauges.refresh()
     response = web.Response(body=generate_latest(REGISTRY))
     response.content_type = CONTENT_TYPE_LATEST.split(";")[0]

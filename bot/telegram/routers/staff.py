@@ -1,7 +1,9 @@
 """The consultants' side, in the staff supergroup: buttons, relaying answers, notes, /tickets.
 
-Only consultants (CONSULTANT_IDS or the group's administrators) may take, transfer or close a
-ticket, or have their messages relayed; anyone else gets a refusal. A message in a ticket's
+Only consultants (CONSULTANT_IDS, ADMIN_IDS or — if so configured — the group's administrators)
+may take, transfer or close a ticket, have their messages relayed, or run /tickets, /ticket N,
+/outbox and /note (they show questions with ИНН and phone); anyone else gets a short refusal.
+Answers in a topic that was deleted go to the group's general thread instead. A message in a ticket's
 topic — or, in a group without topics, a reply to the card or a relayed message — goes to the
 user as a copy; ``/note …`` stays in the group. The first answer on an untaken ticket takes it.
 Every change is one conditional UPDATE, so two consultants pressing «Взять» at once get one
@@ -27,6 +29,8 @@ from bot.telegram.callbacks import TicketCb
 from bot.telegram.handoff.consultants import ConsultantCheck
 from bot.telegram.handoff.keyboards import staff_keyboard
 from bot.telegram.handoff.messages import incoming, person_name, relayable
+from bot.telegram.outbox.worker import is_thread_missing
+from bot.telegram.split import split_html
 from bot.texts import handoff as texts
 from db.handoff import outbox_queue
 from db.handoff.models import Ticket
@@ -50,6 +54,37 @@ def in_staff_chat(event: Any, handoff: Handoff | None = None) -> bool:
         return False
     chat = event.chat if isinstance(event, Message) else (event.message.chat if event.message else None)
     return chat is not None and chat.id == handoff.staff_chat_id
+
+
+MAX_TICKET_NUMBER = 2**63 - 1  # BIGINT; a longer number is no ticket (and no OverflowError)
+
+
+async def _answer(bot: Bot, message: Message, text: str) -> None:
+    """Send to the command's topic, split with balanced tags; a deleted topic → the general thread."""
+    thread = _thread(message)
+    for part in split_html(text):
+        try:
+            await bot.send_message(message.chat.id, part, message_thread_id=thread)
+        except TelegramBadRequest as exc:
+            if thread is None or not is_thread_missing(exc):
+                raise
+            thread = None
+            await bot.send_message(message.chat.id, part)
+
+
+async def _staff_only(message: Message, bot: Bot, consultants: ConsultantCheck) -> bool:
+    """True for a consultant; anyone else is told no (the command shows personal data)."""
+    if message.from_user is not None and await consultants.is_consultant(bot, message.from_user.id):
+        return True
+    await _answer(bot, message, texts.COMMAND_ONLY_CONSULTANTS)
+    return False
+
+
+def ticket_number(args: str | None) -> int | None:
+    number = (args or "").strip().lstrip("№#")
+    if not number.isdigit() or len(number) > 19 or int(number) > MAX_TICKET_NUMBER:
+        return None
+    return int(number)
 
 
 async def _ticket_of(message: Message, uow: UnitOfWork) -> Ticket | None:
@@ -108,7 +143,9 @@ async def on_button(callback: CallbackQuery, callback_data: TicketCb, callback_a
             await _refresh_card(bot, fresh)
 
 
-async def on_note(message: Message, uow: UnitOfWork, handoff: Handoff) -> None:
+async def on_note(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff, consultants: ConsultantCheck) -> None:
+    if not await _staff_only(message, bot, consultants):
+        return
     ticket = await _ticket_of(message, uow)
     if ticket is None:
         return
@@ -129,8 +166,10 @@ async def on_close_command(message: Message, bot: Bot, uow: UnitOfWork, handoff:
             await _refresh_card(bot, fresh)
 
 
-async def on_tickets(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff) -> None:
+async def on_tickets(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff, consultants: ConsultantCheck) -> None:
     """Open tickets: status, who has it, age; ⏰ marks the ones waiting longer than the ping time."""
+    if not await _staff_only(message, bot, consultants):
+        return
     tickets = await TicketRepository(uow.session).list_open()
     await uow.commit()
     now = utcnow()
@@ -146,17 +185,20 @@ async def on_tickets(message: Message, bot: Bot, uow: UnitOfWork, handoff: Hando
                          f"{escape(ticket.company or 'без названия')} · {escape(ticket.subject)} · "
                          f"{_age(age)}")
         text = "\n".join(lines)
-    await bot.send_message(message.chat.id, text, message_thread_id=_thread(message))
+    await _answer(bot, message, text)
 
 
-async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork) -> None:
+async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork,
+                    consultants: ConsultantCheck) -> None:
     """One ticket's history: lifecycle and every message, in order."""
+    if not await _staff_only(message, bot, consultants):
+        return
     repo = TicketRepository(uow.session)
-    number = (command.args or "").strip().lstrip("№#")
-    ticket = await repo.get(int(number)) if number.isdigit() else None
+    number = ticket_number(command.args)
+    ticket = await repo.get(number) if number is not None else None
     if ticket is None:
         await uow.commit()
-        await bot.send_message(message.chat.id, "Укажите номер: /ticket 12", message_thread_id=_thread(message))
+        await _answer(bot, message, texts.TICKET_NUMBER_HINT)
         return
     events = await repo.events(ticket.id)
     messages = await repo.messages(ticket.id)
@@ -174,18 +216,20 @@ async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: Uni
         lines.append(f"{at.astimezone(dt.timezone(dt.timedelta(hours=3))):%d.%m %H:%M} {line}")
     if rating is not None:
         lines.append(f"⭐ {rating.score}/5" + (f" — {escape(rating.comment[:200])}" if rating.comment else ""))
-    await bot.send_message(message.chat.id, "\n".join(lines)[:4000], message_thread_id=_thread(message))
+    await _answer(bot, message, "\n".join(lines))
 
 
-async def on_outbox(message: Message, bot: Bot, uow: UnitOfWork) -> None:
+async def on_outbox(message: Message, bot: Bot, uow: UnitOfWork, consultants: ConsultantCheck) -> None:
     """Admins' view of the outbox: counts and the latest dead letters with their errors."""
+    if not await _staff_only(message, bot, consultants):
+        return
     counts = await outbox_queue.counts(uow.session)
     dead = await outbox_queue.dead_letters(uow.session)
     await uow.commit()
     lines = ["<b>Очередь отправки</b>: " + ", ".join(f"{k} — {v}" for k, v in sorted(counts.items()))]
     for row in dead:
         lines.append(f"✗ #{row.id} {escape(row.method)} → {row.chat_id}: {escape((row.last_error or '')[:150])}")
-    await bot.send_message(message.chat.id, "\n".join(lines), message_thread_id=_thread(message))
+    await _answer(bot, message, "\n".join(lines))
 
 
 async def on_message(message: Message, bot: Bot, uow: UnitOfWork, handoff: Handoff, consultants: ConsultantCheck) -> None:
