@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,8 +255,9 @@ class Scenario:
         texts = self.telegram.delivered.get(chat, [])
         return texts[-1] if texts else ""
 
-    async def _step(self, user: User, update: Update | None, wanted: str) -> bool:
-        """Feed ``update``; wait until the chat shows a screen containing ``wanted``."""
+    async def _step(self, user: User, update: Update | None, wanted: str | Callable[[str], bool]) -> bool:
+        """Feed ``update``; wait until the chat shows a screen containing ``wanted`` (or satisfying it)."""
+        shows = wanted if callable(wanted) else (lambda screen: wanted in screen)
         if update is None:
             return False
         event = self.telegram.event(user.id)
@@ -264,7 +265,7 @@ class Scenario:
         await self.feed(update)
         self.updates_fed += 1
         deadline = start + STEP_TIMEOUT
-        while wanted not in self._screen(user.id):
+        while not shows(self._screen(user.id)):
             event.clear()
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
@@ -293,16 +294,35 @@ class Scenario:
                 return
             verb, arg = ANSWERS[question]
             if question == "Что нужно бизнесу?":
-                await self._step(user, self._press(user, arg), "✅")
+                toggle = self._press(user, arg)  # only the keyboard changes: wait for its tick
+                if toggle is not None:
+                    await self.feed(toggle)
+                    self.updates_fed += 1
+                    await self._ticked(user.id, arg)
                 update = self._press(user, "Готово")
             else:
                 update = self._press(user, arg) if verb == "click" else self._message(user, arg)
-            order = list(ANSWERS)
-            follow = order[order.index(question) + 1] if question != order[-1] else RESULTS
-            if not await self._step(user, update, follow if follow == RESULTS else f"<b>{follow}</b>"):
+            def moved_on(screen: str, asked: str = question) -> bool:
+                return RESULTS in screen or any(f"<b>{q}</b>" in screen for q in ANSWERS if q != asked)
+
+            if not await self._step(user, update, moved_on):
                 self.stats.lost += 1
+                if os.environ.get("FAULT_BENCH_DEBUG"):
+                    print("lost after", question, "screen:", self._screen(user.id)[:200], flush=True)
                 return
         self.stats.lost += 1
+
+    async def _ticked(self, chat: int, label: str) -> None:
+        deadline = time.perf_counter() + STEP_TIMEOUT
+        while time.perf_counter() < deadline:
+            for (chat_id, _), shown in self.telegram.messages.items():
+                if chat_id == chat and shown.markup is not None and any(
+                        label in b.text and "✅" in b.text for row in shown.markup.inline_keyboard for b in row):
+                    return
+            event = self.telegram.event(chat)
+            event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), 0.5)
 
     def duplicated(self) -> int:
         count = 0
