@@ -216,10 +216,11 @@ class Scenario:
         await asyncio.sleep(0.3)  # handlers reach their Bot API calls and hang there
         for task in list(old.in_flight):
             task.cancel()
-        await asyncio.gather(*old.in_flight, return_exceptions=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*old.in_flight, return_exceptions=True), 10)
         old.worker_task.cancel()
         with contextlib.suppress(BaseException):
-            await old.worker_task
+            await asyncio.wait_for(old.worker_task, 5)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(old.engine.dispose(), 5)
         self.telegram.dead = False
