@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 import db.models  # noqa: F401  (registers the tables)
 from db.base import Base
-from db.engine import create_engine, create_sessionmaker
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine, create_sessionmaker
 from db.migrate import current_heads
 from db.repositories import UpdateClaimRepository
 from tests.db.databases import migrate, sqlite_url
@@ -24,7 +24,7 @@ async def test_sqlite_runs_in_wal_with_busy_timeout(tmp_path: Path) -> None:
     try:
         async with engine.connect() as conn:
             assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
-            assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 5000
+            assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
     finally:
         await engine.dispose()
 
