@@ -13,8 +13,8 @@ from bot.services.alerts import ALERT_KIND
 from db.models import OutboxMessage, Profile, User, utcnow
 from db.staff.models import CatalogueVersion, MeasureAlert
 from tests.bot.helpers import finish_questionnaire, start_and_consent
-from tests.bot.telegram import texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld
+from tests.support.telegram import texts_of
 
 YOUNG = {"needs": ["grant"], "applicant_type": "legal_entity", "registered_in_moscow": True, "headcount": 12,
          "income_mln": 85.5, "company_age_months": 6, "tax_debt": False}
