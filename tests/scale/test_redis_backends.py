@@ -60,7 +60,10 @@ async def test_dedupe_lets_one_copy_through_and_frees_the_key_on_error(redis: Re
         return "ok"
 
     first = asyncio.create_task(dedupe(slow, update, {"delivery": Delivery()}))
-    await started.wait()
+    waiter = asyncio.create_task(started.wait())  # bounded: never hang on a dead Redis
+    await asyncio.wait([first, waiter], timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    assert started.is_set(), first.exception() if first.done() else "the handler did not start within 10 s"
     copy = Delivery()
     assert await dedupe(slow, update, {"delivery": copy}) is None
     assert copy.busy and not copy.duplicate  # in progress elsewhere: not acknowledged as done

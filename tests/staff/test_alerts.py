@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from aiogram.methods import SendMessage
 from sqlalchemy import func, insert, select
 
@@ -118,6 +119,7 @@ async def test_alerts_need_consent(staff: StaffWorld) -> None:
     assert "/start" in reply
 
 
+@pytest.mark.slow
 async def test_fan_out_to_10000_saved_profiles(staff: StaffWorld) -> None:
     rows = []
     for uid in range(100_000, 110_000):

@@ -7,7 +7,6 @@ its own event loop), so the tests exercise the schema the bot runs on.
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,8 +15,9 @@ from pathlib import Path
 import asyncpg
 
 from db.migrate import upgrade
+from tests.support.services import POSTGRES_DSN
 
-POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_DSN = POSTGRES_DSN  # TEST_POSTGRES_DSN
 
 
 def sqlite_url(directory: Path) -> str:
