@@ -12,7 +12,7 @@ from bot.telegram.dispatcher import build_dispatcher, set_menu_commands
 from bot.telegram.middlewares.throttle import TokenBuckets
 from tests.bot.conftest import BotWorld, settings_for_tests
 from tests.bot.helpers import current_question, history_count, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 async def test_an_unexpected_error_gets_an_apology_and_logs_ids_not_text(

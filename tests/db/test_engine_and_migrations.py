@@ -16,7 +16,7 @@ from db.base import Base
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import current_heads
 from db.repositories import UpdateClaimRepository
-from tests.db.databases import migrate, sqlite_url
+from tests.support.databases import migrate, sqlite_url
 
 
 async def test_sqlite_runs_in_wal_with_busy_timeout(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from bot.telegram.routers import places as places_router
 from bot.texts import events as event_texts
 from rules.events import MOSCOW, load_events
 from rules.places import load_places
-from tests.bot.telegram import check_html, check_markup
 from tests.events.test_loading import ROOT
+from tests.support.telegram import check_html, check_markup
 
 NOW = dt.datetime(2026, 11, 27, 12, tzinfo=MOSCOW)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from aiogram.methods import SendMessage
 from sqlalchemy import func, insert, select
 
@@ -13,8 +14,8 @@ from bot.services.alerts import ALERT_KIND
 from db.models import OutboxMessage, Profile, User, utcnow
 from db.staff.models import CatalogueVersion, MeasureAlert
 from tests.bot.helpers import finish_questionnaire, start_and_consent
-from tests.bot.telegram import texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld
+from tests.support.telegram import texts_of
 
 YOUNG = {"needs": ["grant"], "applicant_type": "legal_entity", "registered_in_moscow": True, "headcount": 12,
          "income_mln": 85.5, "company_age_months": 6, "tax_debt": False}
@@ -118,6 +119,7 @@ async def test_alerts_need_consent(staff: StaffWorld) -> None:
     assert "/start" in reply
 
 
+@pytest.mark.slow
 async def test_fan_out_to_10000_saved_profiles(staff: StaffWorld) -> None:
     rows = []
     for uid in range(100_000, 110_000):

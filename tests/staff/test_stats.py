@@ -14,8 +14,8 @@ from db.handoff.models import Ticket
 from db.models import User
 from db.repositories import AnalyticsRepository
 from tests.bot.helpers import finish_questionnaire, start_and_consent
-from tests.bot.telegram import texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld
+from tests.support.telegram import texts_of
 
 
 async def fill(staff: StaffWorld) -> None:
