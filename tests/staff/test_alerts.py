@@ -3,7 +3,6 @@ never twice for one measure-version, never to unsubscribed or blocked users; Â«Ð
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -130,13 +129,10 @@ async def test_fan_out_to_10000_saved_profiles(staff: StaffWorld) -> None:
     await add_users(staff, rows)
     expected = {uid for uid, answers, subscribed, blocked in rows if answers is YOUNG and subscribed and not blocked}
     staff.edit(staff.measures, AGE_RULE, "{field: company_age_months, min: 3}")
-    start = time.perf_counter()
-    result = await staff.reloader.reload(f"admin:{ADMIN_ID}")
-    elapsed = time.perf_counter() - start
+    result = await staff.reloader.reload(f"admin:{ADMIN_ID}")  # its speed is bench/rematch_bench's business
     assert result.ok and result.alerts == len(expected)
     queued = await alert_rows(staff)
     assert [r.chat_id for r in queued] == sorted(expected)  # every matching user exactly once
-    assert elapsed < 60, elapsed
     again = await staff.reloader.reload(f"admin:{ADMIN_ID}")
     assert again.alerts == 0 and len(await alert_rows(staff)) == len(expected)
 
