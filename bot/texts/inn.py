@@ -17,6 +17,7 @@ INN_PROMPT = (
     "ИНН сохраним в вашем профиле; удалить его можно командой /forget."
 )
 SKIP_BUTTON = "Пропустить"
+SKIP_WORDS = {"пропустить", "не знаю", "нет", "-", "skip"}  # typed instead of an ИНН
 CONFIRM_BUTTON = "Всё верно"
 FIX_BUTTON = "Исправить"
 FIX_DONE_BUTTON = "Готово"
