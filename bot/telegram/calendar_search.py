@@ -18,6 +18,7 @@ from bot.telegram.screen import Screen
 from bot.texts.events import DIRECTORY_HITS_HEADER, EXAMPLE_NOTE, when_short
 from rules.directory_search import find
 
+
 def with_directory_hits(screen: Screen, text: str, settings: Settings, clock: Clock | None = None) -> Screen:
     """The screen with events/places the question asks for appended (unchanged if none)."""
     now = (clock or moscow_now)()
