@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.cli.data_files import load_or_report
 from bot.config import Settings
+from bot.texts.operations import CATALOGUE_NOT_LOADED
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     bundle = load_or_report(settings.measures_path, settings.questionnaire_path)
     titles = {m.id: m.title for m in bundle.catalogue.measures} if bundle else {}
-    version = bundle.catalogue.version if bundle else "не загружен"
+    version = bundle.catalogue.version if bundle else CATALOGUE_NOT_LOADED
     from sqlalchemy.exc import DBAPIError
 
     try:

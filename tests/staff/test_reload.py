@@ -12,7 +12,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
 from bot.services.reload import Reloader
-from bot.telegram.routers.admin import NOT_ADMIN
+from bot.texts.admin import NOT_ADMIN
 from db.models import OutboxMessage
 from db.staff.models import CatalogueVersion
 from tests.bot.helpers import answer_current, current_question, finish_questionnaire, start_and_consent

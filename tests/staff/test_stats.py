@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main as navigator
 from bot.cli.report import month_bounds
-from bot.telegram.routers.admin import NOT_ADMIN
+from bot.texts.admin import NOT_ADMIN
 from db.handoff.models import Ticket
 from db.models import User
 from db.repositories import AnalyticsRepository

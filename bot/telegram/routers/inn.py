@@ -41,8 +41,6 @@ from db.unit_of_work import UnitOfWork
 from rules.engine import Progress
 from rules.identifiers import check_inn, reask_message
 
-SKIP_WORDS = {"пропустить", "не знаю", "нет", "-", "skip"}
-
 
 def _dadata(dadata: DadataClient | None, settings: Settings) -> DadataClient | None:
     if dadata is not None:
@@ -130,7 +128,7 @@ async def on_text(
         await send(bot, message.chat.id, inn_screens.confirm(state, escape(inn_texts.USE_CONFIRM_BUTTONS)))
         return
     progress = await journey.progress()
-    if text.strip().lower().rstrip(".!") in SKIP_WORDS:
+    if text.strip().lower().rstrip(".!") in inn_texts.SKIP_WORDS:
         await send(bot, message.chat.id, await _finish(journey, domain, progress, {}, inn_texts.SKIPPED))
         return
     check = check_inn(text)
