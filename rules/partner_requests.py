@@ -122,7 +122,8 @@ RESPOND = Record({"how": Key(Str(max_length=500), required=True), "url": Key(URL
 def request_spec() -> Record:
     return Record(
         {
-            "id": Key(Str(pattern=ID_PATTERN, hint="kebab-case latin, e.g. 2027-q1-mosmetro-sensors"), required=True),
+            "id": Key(Str(pattern=ID_PATTERN, max_length=40, hint="kebab-case latin, e.g. 2027-q1-mosmetro-sensors"),
+                      required=True),
             "customer": Key(CUSTOMER, required=True, description="the large customer: company or city body"),
             "title": Key(Str(max_length=200), required=True),
             "need": Key(Str(max_length=1500), required=True, description="what they need, in their words"),

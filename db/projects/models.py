@@ -123,6 +123,8 @@ class CooperationRequest(Base):
         BigInteger, ForeignKey("users.telegram_id", ondelete="SET NULL"))
     requester_pseudonym: Mapped[str | None] = mapped_column(String(32))
     message: Mapped[str | None] = mapped_column(Text)
+    requester_contact: Mapped[str | None] = mapped_column(String(160))  # shown to the owner only on acceptance
+    owner_contact: Mapped[str | None] = mapped_column(String(160))  # written only when the owner accepts
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-import db.models  # noqa: F401  (registers the tables)
+import db.models  # registers the tables (with the registry tables below)
 import db.projects.models  # noqa: F401
 from db.base import Base
 from db.engine import create_engine, create_sessionmaker

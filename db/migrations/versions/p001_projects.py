@@ -88,6 +88,8 @@ def upgrade() -> None:
     sa.Column('requester_id', sa.BigInteger(), nullable=True),
     sa.Column('requester_pseudonym', sa.String(length=32), nullable=True),
     sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('requester_contact', sa.String(length=160), nullable=True),
+    sa.Column('owner_contact', sa.String(length=160), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
