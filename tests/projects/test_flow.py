@@ -15,7 +15,6 @@ from sqlalchemy import select
 from bot.services.partner_requests import sync_once
 from bot.telegram.callbacks import (
     CooperateCb,
-    CooperationCb,
     CustomerRequestCb,
     ForgetCb,
     ModerationCb,
