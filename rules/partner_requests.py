@@ -216,11 +216,21 @@ def alert_pairs(
         if not request.open_on(today):
             continue
         chosen: set[int] = set()
+        clusters, sectors = request.clusters, request.sectors
+        codes: dict[str, bool] = {}  # ОКВЭД code → fits; many companies share a code
         for user_id, profile in people:
-            if user_id not in chosen and request.fits_profile(profile):
+            if profile.get("cluster") in clusters or profile.get("sector") in sectors:
                 chosen.add(user_id)
+                continue
+            code = profile.get("okved_main")
+            if request.okved and isinstance(code, str):
+                fits = codes.get(code)
+                if fits is None:
+                    fits = codes[code] = any(okved_matches(code, p) for p in request.okved)
+                if fits:
+                    chosen.add(user_id)
         for user_id, card in owned:
-            if user_id not in chosen and request.fits_project(card):
+            if user_id not in chosen and (card.cluster in clusters or card.sector in sectors):
                 chosen.add(user_id)
         out.extend((user_id, request) for user_id in sorted(chosen))
     return out
