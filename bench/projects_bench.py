@@ -56,6 +56,7 @@ ADJECTIVES = ["лёгкие", "прочные", "отечественные", "�
               "энергоэффективные", "биоразлагаемые", "высокоточные", "композитные", "лазерные"]
 PURPOSES = ["для беспилотников", "для клиник", "для метро", "для строительства", "для пищевых производств",
             "для автопрома", "для авиации", "для лабораторий", "для энергетики", "для экспорта"]
+SUBCLASSES = ("1", "11", "12", "2", "20", "29", "30", "51", "9")  # ~800 distinct main codes, as in a real base
 QUERIES = ["композитные лопасти для беспилотников", "датчики для клиник", "лазерная резка металла",
            "биоразлагаемая упаковка для пищевых производств", "аккумулятор для электробуса",
            "ищем партнёра по производству микросхем", "умные фильтры для метро", "имплант из сплава",
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             base_b.append(timed(lambda f=f: sorted((c for c in cards if f.admits(c)), key=lambda c: -c.id)))  # type: ignore[misc]
 
     profiles = [(100_000 + i, {"cluster": rng.choice(PROJECT_CLUSTERS), "sector": rng.choice(list(SECTORS)),
-                               "okved_main": f"{rng.randint(10, 99)}.{rng.randint(10, 99)}"}) for i in range(n)]
+                               "okved_main": f"{rng.randint(10, 99)}.{rng.choice(SUBCLASSES)}"}) for i in range(n)]
     owners = [(200_000 + i, card) for i, card in enumerate(cards)]
     request = CustomerRequest(
         id="bench", version="v1", customer="Заказчик", title="Композитные детали", need="…", deadline=None,
