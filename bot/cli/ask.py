@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_data_arguments(parser)
     parser.add_argument("--faq", default=str(FAQ_PATH), help="FAQ file")
     parser.add_argument("--synonyms", default=str(SYNONYMS_PATH), help="synonyms file")
+    parser.add_argument("--database-url", help="registry of projects to search too (default: DATABASE_URL)")
+    parser.add_argument("--no-projects", action="store_true", help="search measures and FAQ only")
     parser.set_defaults(handler=run)
 
 
@@ -54,6 +56,17 @@ def run(args: argparse.Namespace) -> int:
     result = search(index, args.text, fits=fits, limit=max(1, args.limit))
     if profile is not None:
         result = with_reasons(result, catalogue, profile)
+    if not args.no_projects:  # published projects are hits of their own kind, «project»
+        from dataclasses import replace
+
+        from bot.cli.ask_projects import project_hits
+        from bot.config import Settings
+
+        url = args.database_url or Settings().database_url
+        extra = project_hits(args.text, url, args.synonyms, max(1, args.limit))
+        if extra:
+            merged = sorted([*result.hits, *extra], key=lambda h: -h.score)[: max(1, args.limit)]
+            result = replace(result, hits=tuple(merged), confident=True)
     if args.json:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -83,6 +96,8 @@ def _hit_line(number: int, hit: Hit, answers: Mapping[str, str]) -> str:
     if hit.kind == "faq":
         answer = answers.get(hit.id, "")
         return texts.faq_line(number, hit.title, answer)
+    if hit.kind == "project":
+        return texts.project_line(number, hit.id, hit.title)
     line = f"{number}. {hit.title}"
     if hit.verdict is not None:
         line += f" — {texts.VERDICT_WORDS.get(hit.verdict, hit.verdict)}"

@@ -18,6 +18,7 @@ from rules.data import load_bundle
 from rules.errors import DataError
 from rules.events import check_files as check_events_and_places
 from rules.freshness import DEFAULT_MAX_AGE_DAYS, freshness_warnings
+from rules.partner_requests import check_file as check_requests
 from rules.reachability import unreachable_warnings
 
 
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     measures, questionnaire = default_paths()
     events: Path | None = None
     places: Path | None = None
+    requests: Path | None = None
     for raw in args.paths:
         path = Path(raw)
         if path.name.startswith("questionnaire"):
@@ -42,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
             events = path
         elif path.name.startswith("places"):
             places = path
+        elif path.name.startswith("requests"):
+            requests = path
         else:
             measures = path
     # events.yaml and places.yaml are checked when they sit next to measures.yaml (or are named)
@@ -49,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         events or Path(measures).parent / "events.yaml", places or Path(measures).parent / "places.yaml",
         dt.date.today(),
     )
+    # requests.yaml (large customers' requests) likewise
+    more, more_summary = check_requests(requests or Path(measures).parent / "requests.yaml", dt.date.today())
+    extra += more
+    extra_summary = "; ".join(part for part in (extra_summary, more_summary) if part)
     extra_errors = [p for p in extra if p.severity == "error"]
     try:
         bundle = load_bundle(measures, questionnaire)

@@ -58,6 +58,10 @@ def faq_line(number: int, title: str, answer: str) -> str:
     return f"{number}. Вопрос: {title}\n   {answer}"
 
 
+def project_line(number: int, project_id: str, title: str) -> str:
+    return f"{number}. Проект партнёра №{project_id}: {title} (/projects в боте)"
+
+
 def found_header(query: str) -> str:
     return f"По запросу «{query}» нашлось:"
 

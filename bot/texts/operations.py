@@ -22,6 +22,7 @@ SCHEMA_TITLES = {
     "questionnaire.schema.json": "Анкета навигатора (rules/questionnaire.yaml)",
     "events.schema.json": "Календарь мероприятий (events.yaml)",
     "places.schema.json": "Справочник площадок и инфраструктуры (places.yaml)",
+    "requests.schema.json": "Запросы крупных заказчиков (requests.yaml)",
 }
 
 

@@ -27,6 +27,7 @@ from bot.telegram.handoff.delivery import TicketDelivery
 from bot.telegram.handoff.presenter import TelegramHandoffPresenter
 from bot.telegram.handoff.startup import StaffCheck, check_staff_chat
 from bot.telegram.outbox.pacer import Pacer
+from bot.telegram.outbox.project_delivery import ProjectDelivery
 from bot.telegram.outbox.worker import OutboxWorker, WorkerConfig
 from bot.texts import staff_check
 from db.handoff import outbox_queue
@@ -107,7 +108,7 @@ async def running(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSe
     settings: Settings = dp["settings"]
     check = await apply_check(bot, handoff, sessions, settings.admin_ids)
     worker = OutboxWorker(bot=bot, sessions=sessions, pacer=pacer or Pacer(),
-                          hooks=TicketDelivery(handoff), config=config or WorkerConfig())
+                          hooks=ProjectDelivery(TicketDelivery(handoff)), config=config or WorkerConfig())
     handoff.on_enqueue(worker.wake)
     work = asyncio.create_task(worker.run(), name="outbox-worker")
     helpers = [asyncio.create_task(_purge_loop(sessions), name="outbox-purge")]
