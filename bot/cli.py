@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "run",
     "ask",
     "eval_search",
+    "eval_verdicts",
     "schema",
     "migrate",
     "registry",
