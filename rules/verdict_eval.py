@@ -75,26 +75,26 @@ def _share() -> Number:
     return Number(minimum=0, maximum=100)
 
 
-# Names agreed with the vocabulary of issue 13 (see /work/notes/vocab13.md); when a name becomes a
+# Names agreed with the vocabulary of issue 13 (the engine helper's field names); when a name becomes a
 # vocabulary field, the field's own domain validates it and the engine sees it.
 FACTS: dict[str, Fact] = {
-    "patent_granted": Fact("a granted patent (not only an application)", Bool()),
-    "patent_age_months": Fact("months since the newest patent was granted", Number(integer=True, minimum=0)),
-    "fsi_start_completed": Fact("the company itself completed a ФСИ «Старт» R&D contract", Bool()),
-    "fsi_grant_own": Fact("the company itself received a ФСИ grant (not a founder's УМНИК)", Bool()),
-    "it_income_share": Fact("share of income from IT activities, %", _share()),
-    "export_income_share": Fact("share of income from exports, %", _share()),
-    "main_activity_income_share": Fact("share of income from the main ОКВЭД activity, %", _share()),
-    "wage_vs_regional_average": Fact("average wage against the regional average",
-                                     Choice(("below", "at_or_above"))),
-    "state_share": Fact("share of the state, regions, municipalities, public and religious bodies, %", _share()),
-    "foreign_share": Fact("share of foreign legal entities, %", _share()),
-    "large_company_share": Fact("share of legal entities that are not SMEs, %", _share()),
-    "owns_production_site": Fact("owns or manages the production site / property complex", Bool()),
+    "patent_granted": Fact("holds a granted RF patent (not only an application)", Bool()),
+    "patent_recent": Fact("an RF patent was granted within the last 12 months", Bool()),
+    "patent_application": Fact("a patent application is filed and not yet granted", Bool()),
+    "fsi_grants_received": Fact("ФСИ grants the company itself received (umnik_founder = a founder's УМНИК)",
+                                ListOf(Choice(("umnik_founder", "student_startup", "start", "business_start",
+                                               "development", "commercialization", "internationalization",
+                                               "cooperation")), unique=True)),
+    "it_income_share_pct": Fact("share of income from IT activities (ПП 1729), %", _share()),
+    "export_share_pct": Fact("share of export in revenue, %", _share()),
+    "main_activity_income_share_pct": Fact("share of income from the main ОКВЭД activity (НК ст. 427), %",
+                                           _share()),
+    "wage_at_least_average": Fact("average monthly pay ≥ the regional (Moscow) or Russian average", Bool()),
+    "ownership_over_209fz_limits": Fact("209-ФЗ ст. 4 ч. 1.1 fails: state/public > 25 %, foreign or non-SME "
+                                        "legal entities > 49 %", Bool()),
+    "manages_production_site": Fact("owner or management company of a production site / technopark", Bool()),
     "industrial_cluster_member": Fact("member of an industrial cluster in the Минпромторг register (ПП 41)",
                                       Bool()),
-    "productivity_project_participant": Fact("participant of the national project «Производительность труда»",
-                                             Bool()),
 }
 
 

@@ -90,7 +90,7 @@ expectations:
 
 @pytest.mark.parametrize("bad, message", [
     ("    facts: {owns_a_yacht: true}\n", "unknown key 'owns_a_yacht' in facts"),
-    ("    facts: {it_income_share: 130}\n", "above the maximum"),
+    ("    facts: {it_income_share_pct: 130}\n", "above the maximum"),
     ("    rule_text: x\n", "unknown key 'rule_text'"),
 ])
 def test_loader_rejects_unknown_facts_and_keys_in_profiles(tmp_path: Path, bundle: Bundle, bad: str,
