@@ -21,6 +21,7 @@ from typing import Any
 from rules.catalogue import catalogue_spec
 from rules.condition_reader import ConditionSpec
 from rules.events import events_file_spec
+from rules.official_lists import list_spec
 from rules.places import places_file_spec
 from rules.questionnaire import questionnaire_spec
 
@@ -34,8 +35,9 @@ FILES = {
     "questionnaire.schema.json": ("Анкета навигатора (rules/questionnaire.yaml)", "questionnaire"),
     "events.schema.json": ("Календарь мероприятий (events.yaml)", "events"),
     "places.schema.json": ("Справочник площадок и инфраструктуры (places.yaml)", "places"),
+    "list.schema.json": ("Официальный перечень кодов ОКВЭД (rules/lists/<id>.yaml)", "list"),
 }
-PLAIN_SPECS = {"events": events_file_spec, "places": places_file_spec}  # no conditions inside
+PLAIN_SPECS = {"events": events_file_spec, "places": places_file_spec, "list": list_spec}  # no conditions inside
 
 
 def _replace_conditions(value: Any, condition: dict[str, Any]) -> Any:
