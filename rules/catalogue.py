@@ -9,6 +9,7 @@ verdicts for the whole catalogue are cheap afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,7 +20,7 @@ from yaml.nodes import MappingNode, Node
 
 from rules.condition_reader import ConditionSpec
 from rules.conditions import Condition, Evaluator, Status, can_pass, compile_condition, fields_of
-from rules.official_lists import OfficialList, load_lists
+from rules.official_lists import OfficialList, lists_digest, load_lists
 from rules.profile import FIELDS, NEEDS, STATUSES, FieldType
 from rules.provenance import require_note, source_keys
 from rules.schema import (
@@ -144,7 +145,7 @@ class Catalogue:
     measures: tuple[Measure, ...]
     margins: Mapping[str, float]
     path: str
-    version: str  # sha256 of the file, short; identifies what was loaded
+    version: str  # short sha256 of the file (and of rules/lists); identifies what was loaded
     by_id: Mapping[str, Measure] = field(default_factory=dict)
     lists: Mapping[str, OfficialList] = field(default_factory=dict)  # official code lists (rules/lists)
     referenced_lists: frozenset[str] = frozenset()  # list ids some measure's condition names
@@ -283,8 +284,9 @@ def load_catalogue(path: str | Path, text: str | None = None,
                    lists: Mapping[str, OfficialList] | None = None) -> Catalogue:
     """Load and validate ``measures.yaml`` with the official lists it references (``rules/lists``
     unless ``lists`` is given); raise ``DataError`` listing every problem of every file."""
+    digest = ""
     if lists is None:
-        lists = load_lists()
+        lists, digest = load_lists(), lists_digest()
     document = open_document(str(path), text, "catalogue", ("defaults", "measures"), ("measures",))
     reader = document.reader
     margins: dict[str, float] = {}
@@ -296,8 +298,16 @@ def load_catalogue(path: str | Path, text: str | None = None,
     items = document.items("measures", measure_spec(conditions))
     measures = _build_measures(items, reader)
     reader.raise_if_errors()
-    return Catalogue(tuple(measures), margins, str(path), document.version, lists=dict(lists),
-                     referenced_lists=frozenset(conditions.referenced))
+    return Catalogue(tuple(measures), margins, str(path), catalogue_version(document.version, digest),
+                     lists=dict(lists), referenced_lists=frozenset(conditions.referenced))
+
+
+def catalogue_version(file_version: str, lists_version: str) -> str:
+    """What was loaded: the measures file's short sha256, combined with the official lists' digest
+    when they were read from ``rules/lists`` (``bot.reload.file_versions`` computes the same)."""
+    if not lists_version:
+        return file_version
+    return hashlib.sha256(f"{file_version}:{lists_version}".encode()).hexdigest()[:12]
 
 
 def _build_measures(read: list[tuple[dict[str, Any], Node, str]], reader: Reader) -> list[Measure]:

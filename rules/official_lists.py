@@ -17,6 +17,7 @@ on it is at best «Возможно» and never a wrong «Не подходит�
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,6 +156,19 @@ def load_lists(directory: str | Path | None = None, extra: Iterable[str | Path] 
     if errors:
         raise DataError(errors)
     return out
+
+
+def lists_digest(directory: str | Path | None = None) -> str:
+    """Short sha256 of the list files' bytes (name and content), "" when there are none: folded into
+    the catalogue's version, so editing a list alone is a new version that reloads pick up."""
+    folder = Path(directory) if directory is not None else LISTS_DIR
+    paths = sorted(folder.glob(f"*{LIST_SUFFIX}")) if folder.is_dir() else []
+    if not paths:
+        return ""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:12]
 
 
 def list_warnings(lists: Mapping[str, OfficialList], referenced: Iterable[str]) -> list[Problem]:

@@ -293,3 +293,24 @@ def test_the_flat_hot_path_agrees_with_the_ranked_results() -> None:
     for profile in profiles:
         ranked = {r.measure.id: r.verdict for r in match(catalogue, profile, TODAY)}
         assert verdicts(catalogue, profile) == ranked, profile
+
+
+def test_editing_a_list_alone_is_a_new_catalogue_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hot reload compares versions computed from bytes (``bot.reload.file_versions``): a list edit
+    must change the version, or a reload would keep the old list as «файлы не изменились»."""
+    from bot.reload import file_versions
+    from rules import official_lists
+
+    from ..conftest import MEASURES, QUESTIONNAIRE
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    for path in official_lists.LISTS_DIR.glob("*.yaml"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(official_lists, "LISTS_DIR", folder)
+    before = load_catalogue(MEASURES).version
+    assert file_versions(MEASURES, QUESTIONNAIRE)[0] == before
+    target = folder / "mfppip-export-exclusions.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace('  - "11" ', '  - "11.01" '), encoding="utf-8")
+    after = load_catalogue(MEASURES).version
+    assert after != before and file_versions(MEASURES, QUESTIONNAIRE)[0] == after
