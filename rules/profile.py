@@ -245,6 +245,8 @@ _FIELD_LIST: tuple[ProfileField, ...] = (
     ProfileField("it_income_share_pct", FieldType.NUMBER, "Доля доходов от ИТ-деятельности", minimum=0, maximum=100,
                  unit="%"),
     ProfileField("export_share_pct", FieldType.NUMBER, "Доля экспорта в выручке", minimum=0, maximum=100, unit="%"),
+    ProfileField("main_activity_income_share_pct", FieldType.NUMBER, "Доля доходов от основного вида деятельности",
+                 minimum=0, maximum=100, unit="%"),
     _bool("tax_debt", "Есть долги по налогам"),
     ProfileField("fsi_grants_received", FieldType.SET, "Гранты ФСИ, которые уже получали", FSI_GRANTS,
                  derived_from=("used_measures",)),
@@ -336,6 +338,8 @@ def derive(profile: Mapping[str, Any]) -> dict[str, Any]:
                 out.setdefault(name, name in ticked)
     if out.get("patent_recent") is True:
         out["patent_granted"] = True  # a patent granted this year is a granted patent
+    elif out.get("patent_granted") is False:
+        out.setdefault("patent_recent", False)  # … and without any granted patent there is no recent one
     if out.get("sme_category") is None:
         out["sme_category"] = sme_category(
             out.get("applicant_type"), out.get("headcount"), out.get("income_mln"),

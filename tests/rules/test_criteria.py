@@ -247,6 +247,8 @@ def test_patents_grants_and_exports_derive_what_programmes_test() -> None:
     assert derive({"used_measures": ["fsi-start"]})["received_fsi_support"] is True
     assert derive({"exports": False})["export_share_pct"] == 0
     assert derive({"has_ip": False})["patent_recent"] is False
+    applicant = derive({"has_ip": True, "patent_granted": False, "patent_application": True})
+    assert applicant["patent_recent"] is False  # an application alone is no granted patent
 
 
 @pytest.mark.parametrize(("text", "allowed"), [
