@@ -7,7 +7,9 @@
     code (generated source, compiled once), with the same gateway rule (target ≤ 3× and < 25 ms);
 (c) the shipped catalogue loads in under 0.5 s.
 
-Both sides of (b) are checked to agree on every verdict before anything is timed.
+Both sides of (b) are checked to agree on every verdict before anything is timed; (b) alternates
+engine and baseline round by round, so a busy moment on the shared machine hits both. Only the
+ratio targets of (a) and (b) gate (exit 1 when missed); the 25 ms and 0.5 s are reported.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from bench.result import Check, emit, ru
 from rules.catalogue import Catalogue, load_catalogue
 from rules.conditions import All, Any_, Condition, Leaf, Not
 from rules.eligibility import prepare, verdicts
@@ -160,34 +163,46 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> float:
     return min(times)
 
 
-def run(quick: bool) -> list[str]:
-    out = []
+def run(quick: bool) -> tuple[list[str], list[Check]]:
+    out, checks = [], []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "measures-5000.yaml"
         path.write_text(generate_catalogue(5000), encoding="utf-8")
-        repeat = 1 if quick else 7  # quick: one timed load of each, kept for (b) (CI's 2-minute budget)
+        repeat = 1 if quick else 7  # quick: one timed load of each, kept for (b) (CI's time budget)
         bare = best_of(repeat, lambda: yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
         loaded: list[Any] = []
         ours = best_of(repeat, lambda: loaded.append(load_catalogue(path)))
         catalogue = loaded[-1]
         out.append(f"(a) load+validate {len(catalogue.measures)} measures: {ours * 1000:.0f} ms; bare CSafeLoader "
                    f"parse {bare * 1000:.0f} ms; ratio {ours / bare:.2f}x (target <= 1.5x)")
+        checks.append(Check(f"Загрузка и проверка каталога из {ru(len(catalogue.measures), 0)} мер",
+                            f"{ru(ours)} с", f"разбор YAML без проверок (CSafeLoader) {ru(bare)} с",
+                            ours / bare, 1.5))
     profile = prepare(PROFILE)
     baseline = compile_baseline(catalogue)
     ours_result = {k: v.value for k, v in verdicts(catalogue, PROFILE).items()}
     assert ours_result == baseline(profile), "baseline and engine disagree"
     rounds = 20 if quick else 100
-    ours_times = [best_of(1, lambda: verdicts(catalogue, PROFILE)) for _ in range(rounds)]
-    base_times = [best_of(1, lambda: baseline(prepare(PROFILE))) for _ in range(rounds)]
+    ours_times, base_times = [], []
+    for _ in range(rounds):  # interleaved: engine, baseline, engine, …
+        ours_times.append(best_of(1, lambda: verdicts(catalogue, PROFILE)))
+        base_times.append(best_of(1, lambda: baseline(prepare(PROFILE))))
     ours_ms, base_ms = statistics.median(ours_times) * 1000, statistics.median(base_times) * 1000
     out.append(f"(b) verdicts, one profile x {len(catalogue.measures)} measures: {ours_ms:.1f} ms (median); "
                f"plain-predicate baseline {base_ms:.1f} ms; ratio {ours_ms / base_ms:.2f}x (target <= 3x, < 25 ms)")
+    checks.append(Check(f"Вердикты по {ru(len(catalogue.measures), 0)} мерам для одного профиля (медиана)",
+                        f"{ru(ours_ms)} мс", f"те же вердикты простыми предикатами {ru(base_ms)} мс",
+                        ours_ms / base_ms, 3.0, note=f"< 25 мс: {'да' if ours_ms < 25 else 'нет'}"))
     shipped = best_of(repeat, lambda: load_catalogue(SHIPPED))
     bare_shipped = best_of(repeat, lambda: yaml.load(SHIPPED.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
-    out.append(f"(c) shipped catalogue ({len(load_catalogue(SHIPPED).measures)} measures) loads in "
+    count = len(load_catalogue(SHIPPED).measures)
+    out.append(f"(c) shipped catalogue ({count} measures) loads in "
                f"{shipped * 1000:.1f} ms (target < 500 ms); bare parse {bare_shipped * 1000:.1f} ms, "
                f"ratio {shipped / bare_shipped:.2f}x")
-    return out
+    checks.append(Check(f"Загрузка поставляемого каталога ({count} мер)", f"{shipped * 1000:.0f} мс",
+                        f"разбор YAML {bare_shipped * 1000:.0f} мс", shipped / bare_shipped,
+                        note=f"< 0,5 с: {'да' if shipped < 0.5 else 'нет'}"))
+    return out, checks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,9 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     print("core:")
-    for line in run(args.quick):
+    lines, checks = run(args.quick)
+    for line in lines:
         print("  " + line)
-    return 0
+    return emit("core_bench", checks)
 
 
 if __name__ == "__main__":

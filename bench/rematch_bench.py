@@ -2,11 +2,19 @@
 
 (a) re-match: only the measures the change touched (added, criteria/gateway/window changed, and
     their dependants), old and new verdicts compared — what runs after an accepted reload;
-(b) baseline: the same profiles matched from scratch — every verdict of the new catalogue, and of
-    the old one to know what improved (the naive way to find "who newly qualifies").
+(b) baseline "new verdicts only": for every profile, the new catalogue's verdicts of exactly the
+    measures (a) selects — the least any re-match must do, no old verdicts, no alert rule;
+(c) baseline "from scratch": every verdict of the new catalogue, and of the old one to know what
+    improved (the naive way to find "who newly qualifies").
 
-Both must name the same (user, measure) alerts; that is checked before timing is reported.
-Target: (a) under 2 s on a 2-core machine.
+(a) and (c) must name the same (user, measure) alerts; that is checked before timing is reported.
+The three run alternately, round after round; each ratio is the median of the rounds' ratios.
+
+Targets: (a) under 2 s for 10 000 profiles on 2 cores (issue 7; absolute, so reported only).
+Gating, chosen here since the issue states no ratio: (a) ≤ 2.0× (b). The re-match does at most
+twice the baseline's verdicts (old and new of each changed measure) plus a comparison per
+measure, so beyond 2× it would be spending time on something other than the work itself.
+(a)/(c) is reported, not gated: it depends on how much of the catalogue a change touches.
 
 The change: three measures added (copies of shipped ones under new ids), the upper limits of
 three measures' criteria doubled, and every closed window reopened — a busy annual update.
@@ -20,23 +28,26 @@ import dataclasses
 import datetime as dt
 import gc
 import random
+import statistics
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bench.result import Check, emit, ru
 from rules.catalogue import Catalogue, Measure, Window, load_catalogue
 from rules.catalogue_diff import diff_catalogues
 from rules.conditions import All, Any_, Condition, Leaf, Not, compile_condition
-from rules.eligibility import Verdict, holds, prepare, verdicts
+from rules.eligibility import Evaluation, Verdict, holds, prepare, verdicts
 from rules.profile import FIELDS, FieldType
-from rules.rematch import rematch
+from rules.rematch import rematch, targets
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "measures.yaml"
 TODAY = dt.date(2026, 11, 27)
 TARGET_SECONDS = 2.0
+TARGET_RATIO = 2.0  # re-match / new verdicts only
 OKVED_CODES = ("26.51", "62.01", "10.11", "47.11", "72.19", "25.62", "21.20", "29.32", "20.16", "71.12")
 NUMERIC_RANGES = {"headcount": (0, 400), "income_mln": (0, 4000), "company_age_months": (0, 300), "age_years": (16, 75)}
 
@@ -133,6 +144,18 @@ def from_scratch(before: Catalogue, after: Catalogue, profiles: list[tuple[int, 
     return out
 
 
+def new_verdicts_only(after: Catalogue, measures: list[Measure],
+                      profiles: list[tuple[int, Mapping[str, Any]]]) -> int:
+    """The floor: each profile's new verdict of each measure the re-match has to look at."""
+    count = 0
+    for _user_id, profile in profiles:
+        evaluation = Evaluation(after, prepare(profile))
+        for measure in measures:
+            evaluation.verdict(measure)
+            count += 1
+    return count
+
+
 def best_of(repeat: int, work: Callable[[], T]) -> tuple[float, T]:
     """The fastest of ``repeat`` runs (other load on the machine only ever adds time) and its result."""
     best, result = float("inf"), None
@@ -145,37 +168,53 @@ def best_of(repeat: int, work: Callable[[], T]) -> tuple[float, T]:
     return best, result
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1 000 profiles instead of 10 000")
     parser.add_argument("--profiles", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (the machine is shared)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (the machine is shared)")
     args = parser.parse_args(argv)
     count = 1_000 if args.quick else args.profiles
     before = load_catalogue(SHIPPED)
     after = changed_catalogue(before)
     diff = diff_catalogues(before, after)
     profiles = random_profiles(count, before)
+    chosen = [t.measure for t in targets(before, after, diff)]
 
-    repeat = 1 if args.quick else args.repeat
-    rematch_seconds, alerts = best_of(repeat, lambda: rematch(before, after, diff, profiles, TODAY))
-    scratch_seconds, naive = best_of(repeat, lambda: from_scratch(before, after, profiles))
-    new_only_seconds, _ = best_of(repeat, lambda: [verdicts(after, p) for _, p in profiles])
+    rematch_times, floor_times, scratch_times = [], [], []
+    alerts: list[Any] = []
+    naive: set[tuple[int, str]] = set()
+    for _ in range(args.rounds):
+        seconds, alerts = best_of(1, lambda: rematch(before, after, diff, profiles, TODAY))
+        rematch_times.append(seconds)
+        floor_times.append(best_of(1, lambda: new_verdicts_only(after, chosen, profiles))[0])
+        seconds, naive = best_of(1, lambda: from_scratch(before, after, profiles))
+        scratch_times.append(seconds)
 
     ours = {(a.user_id, a.measure.id) for a in alerts}
     assert ours == naive, f"re-match and from-scratch disagree on {len(ours ^ naive)} alerts"
+    to_floor = statistics.median(r / f for r, f in zip(rematch_times, floor_times, strict=True))
+    to_scratch = statistics.median(r / s for r, s in zip(rematch_times, scratch_times, strict=True))
+    rematch_s, floor_s, scratch_s = (statistics.median(t) for t in (rematch_times, floor_times, scratch_times))
     relevant = sum(1 for c in diff.changed if c.match_relevant)
     print(f"rematch: {count} profiles × {len(after.measures)} measures "
-          f"(change: {len(diff.added)} added, {len(diff.changed)} changed, {relevant} of them criteria/window)")
-    print(f"  re-match          {rematch_seconds:7.3f} s   ({rematch_seconds / count * 1e6:.0f} µs/profile), "
+          f"(change: {len(diff.added)} added, {len(diff.changed)} changed, {relevant} of them criteria/window; "
+          f"{len(chosen)} measures to re-match); medians of {args.rounds} alternating rounds")
+    print(f"  re-match          {rematch_s:7.3f} s   ({rematch_s / count * 1e6:.0f} µs/profile), "
           f"{len(alerts)} alerts to {len({a.user_id for a in alerts})} users")
-    print(f"  from scratch      {scratch_seconds:7.3f} s   (old + new verdicts for every measure)")
-    print(f"  new verdicts only {new_only_seconds:7.3f} s   (every measure of the new catalogue, no comparison)")
-    print(f"  ratio             {rematch_seconds / scratch_seconds:7.2f}×  (re-match / from scratch); "
-          f"{rematch_seconds / new_only_seconds:.2f}× of new verdicts only")
-    verdict = "OK" if rematch_seconds < TARGET_SECONDS * count / 10_000 else "OVER TARGET"
-    print(f"  target            < {TARGET_SECONDS} s for 10 000 profiles: {verdict}")
+    print(f"  new verdicts only {floor_s:7.3f} s   (new verdicts of the {len(chosen)} re-matched measures)")
+    print(f"  from scratch      {scratch_s:7.3f} s   (old + new verdicts for every measure)")
+    projected = rematch_s * 10_000 / count
+    print(f"  absolute          {projected:.2f} s projected for 10 000 profiles (target < {TARGET_SECONDS} s, "
+          f"reported only): {'ok' if projected < TARGET_SECONDS else 'OVER'}")
+    return emit("rematch_bench", [
+        Check(f"Перепроверка {ru(count, 0)} профилей после изменения каталога", f"{ru(rematch_s, 3)} с",
+              f"только новые вердикты тех же {len(chosen)} мер {ru(floor_s, 3)} с", to_floor, TARGET_RATIO,
+              note=f"10 000 профилей ≈ {ru(projected, 2)} с (цель < 2 с)"),
+        Check("Перепроверка против расчёта с нуля", f"{ru(rematch_s, 3)} с",
+              f"все старые и новые вердикты {ru(scratch_s, 3)} с", to_scratch),
+    ], alerts=len(alerts), projected_10k_s=projected)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

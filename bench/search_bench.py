@@ -9,7 +9,11 @@ Measured in one run, on the same machine and the same queries (the labelled ques
   measures' words: the vocabulary stays the shipped one, so every posting list is ~90 times
   longer — the worst case for our accumulator loop, and 5 000 titles for the baseline.
 Ratios are ours / baseline: above 1 means our search is slower than the five-minute baseline.
-Targets: p95 < 5 ms shipped, < 30 ms generated; build < 1 s shipped.
+Targets: p95 < 5 ms shipped, < 30 ms generated; build < 1 s shipped — absolute, so reported only
+(the machine is shared). The gating target is a ratio the issue did not state, chosen here: our
+p95 ≤ 1.0× the baseline's p95 in every row — the index exists to beat a five-minute fuzzy match
+over titles, and being slower than it would make the index pointless. (Today: 0.3 / 0.75 / 0.06.)
+The two sides run alternately (ours, baseline, ours, …) so load on the shared machine hits both.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.result import Check, emit, ru  # noqa: E402
 from rules.catalogue import Measure, load_catalogue  # noqa: E402
 from rules.eligibility import verdicts  # noqa: E402
 from rules.search import build_index, load_faq, load_synonyms, search  # noqa: E402
@@ -68,11 +73,24 @@ def generated(measures: Sequence[Measure], count: int, seed: int = 7) -> list[Me
     return out
 
 
-def report(name: str, ours: list[float], base: list[float], target_ms: float) -> None:
+def interleaved(ours: Callable[[str], object], base: Callable[[str], object], queries: Sequence[str],
+                rounds: int) -> tuple[list[float], list[float]]:
+    """Both latency lists, alternating one round of ours with one of the baseline."""
+    ours_ms: list[float] = []
+    base_ms: list[float] = []
+    for _ in range(rounds):
+        ours_ms += latencies(ours, queries, 1)
+        base_ms += latencies(base, queries, 1)
+    return ours_ms, base_ms
+
+
+def report(name: str, title: str, ours: list[float], base: list[float], target_ms: float) -> Check:
     ours_p95, base_p95 = p95(ours), p95(base)
     print(f"{name}: search p50 {statistics.median(ours):.2f} ms, p95 {ours_p95:.2f} ms (target < {target_ms} ms: "
           f"{'ok' if ours_p95 < target_ms else 'MISSED'}); baseline p50 {statistics.median(base):.2f} ms, "
           f"p95 {base_p95:.2f} ms; ratio ours/baseline p95 = {ours_p95 / base_p95:.2f}")
+    return Check(title, f"p95 {ru(ours_p95, 2)} мс", f"rapidfuzz WRatio по названиям, p95 {ru(base_p95, 2)} мс",
+                 ours_p95 / base_p95, 1.0, note=f"< {ru(target_ms, 0)} мс: {'да' if ours_p95 < target_ms else 'нет'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{index.vocabulary_size} terms; analyser load {analyser_s:.3f} s (once per process), "
           f"index build {build_s:.3f} s (target < 1 s: {'ok' if build_s < 1 else 'MISSED'})")
     base = baseline(catalogue.measures)
-    report("shipped, no profile", latencies(lambda q: search(index, q), queries, args.rounds),
-           latencies(base, queries, args.rounds), 5.0)
+    checks = [report("shipped, no profile", f"Поиск, {len(catalogue.measures)} мер",
+                     *interleaved(lambda q: search(index, q), base, queries, args.rounds), 5.0)]
     profile = {"applicant_type": "legal_entity", "registered_in_moscow": True, "okved_main": "62.01",
                "headcount": 8, "income_mln": 30, "company_age_months": 10}
 
@@ -107,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         fits = {k: Fit(v.value) for k, v in verdicts(catalogue, profile).items()}
         return search(index, q, fits=fits)
 
-    report("shipped, with profile verdicts", latencies(with_profile, queries, args.rounds),
-           latencies(base, queries, args.rounds), 5.0)
+    checks.append(report("shipped, with profile verdicts", f"Поиск с вердиктами профиля, {len(catalogue.measures)} мер",
+                         *interleaved(with_profile, base, queries, args.rounds), 5.0))
 
     big = generated(catalogue.measures, args.generated)
     start = time.perf_counter()
@@ -118,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
           f"index build {big_build_s:.3f} s")
     big_base = baseline(big)
     rounds = max(1, args.rounds // 2)
-    report(f"generated {len(big)}", latencies(lambda q: search(big_index, q), queries, rounds),
-           latencies(big_base, queries, rounds), 30.0)
-    return 0
+    checks.append(report(f"generated {len(big)}", f"Поиск, {ru(len(big), 0)} мер",
+                         *interleaved(lambda q: search(big_index, q), big_base, queries, rounds), 30.0))
+    return emit("search_bench", checks)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.commands.run import main
+from bot.cli.run import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    # Scale-out and operations (bot.scale, bot.webhook, bot.observability): Redis key prefix,
+    # Scale-out and operations (bot.telegram.scale, bot.telegram.webhook, bot.telegram.observability): Redis key prefix,
     # where the webhook listens (its path is WEBHOOK_URL's), the /healthz /readyz /metrics port
     # in polling mode (webhook mode serves them beside the webhook), log format, and how long
     # readiness is reported false before the listener closes on SIGTERM.
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     throttle_rate: float = Field(default=2.0, gt=0)
     # Where the privacy notice is published; unset = the bot shows docs/privacy.md itself.
     privacy_policy_url: str | None = None
-    # Handoff to consultants (bot.handoff): Moscow working hours "HH:MM-HH:MM", ISO weekdays
+    # Handoff to consultants (bot.telegram.handoff): Moscow working hours "HH:MM-HH:MM", ISO weekdays
     # "1-5", extra days off "YYYY-MM-DD, …" (Labour Code art. 112 holidays are built in),
     # the usual answer time promised in working hours, the unclaimed ping, the reopen window.
     consultant_hours: str = "09:00-18:00"
@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     consultant_answer_hours: int = Field(default=4, ge=1)
     ticket_ping_minutes: int = Field(default=30, ge=1)
     ticket_reopen_hours: int = Field(default=72, ge=0)
-    # Alerts (bot.alerts): remind subscribers this many days before an eligible measure's window
+    # Alerts (bot.services.alerts): remind subscribers this many days before an eligible measure's window
     # closes; 0 turns deadline reminders off.
     deadline_reminder_days: int = Field(default=7, ge=0)
 

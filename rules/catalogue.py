@@ -304,7 +304,7 @@ def load_catalogue(path: str | Path, text: str | None = None,
 
 def catalogue_version(file_version: str, lists_version: str) -> str:
     """What was loaded: the measures file's short sha256, combined with the official lists' digest
-    when they were read from ``rules/lists`` (``bot.reload.file_versions`` computes the same)."""
+    when they were read from ``rules/lists`` (``bot.services.reload.file_versions`` computes the same)."""
     if not lists_version:
         return file_version
     return hashlib.sha256(f"{file_version}:{lists_version}".encode()).hexdigest()[:12]

@@ -8,11 +8,11 @@ import pytest
 from aiogram.exceptions import TelegramServerError
 from aiogram.methods import SendMessage, SetMyCommands
 
-from bot.app import build_dispatcher, set_menu_commands
-from bot.middlewares.throttle import TokenBuckets
+from bot.telegram.dispatcher import build_dispatcher, set_menu_commands
+from bot.telegram.middlewares.throttle import TokenBuckets
 from tests.bot.conftest import BotWorld, settings_for_tests
 from tests.bot.helpers import current_question, history_count, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 async def test_an_unexpected_error_gets_an_apology_and_logs_ids_not_text(
@@ -23,10 +23,10 @@ async def test_an_unexpected_error_gets_an_apology_and_logs_ids_not_text(
     await client.click("Компания")
     await client.click("Да")
     world.session.fail_next("sendMessage", TelegramServerError(SendMessage(chat_id=1, text="x"), "Bad Gateway"))
-    with caplog.at_level(logging.ERROR, logger="bot.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.telegram.errors"):
         replies = await client.send("12 человек")
     assert any("что-то пошло не так" in t for t in texts_of(replies))
-    record = next(r for r in caplog.records if r.name == "bot.errors")
+    record = next(r for r in caplog.records if r.name == "bot.telegram.errors")
     assert str(client.user.id) in record.getMessage() and "человек" not in record.getMessage()
     # the answer was committed before the send failed, so the user is not asked again
     assert await history_count(world) == 4

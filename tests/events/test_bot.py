@@ -18,26 +18,24 @@ from aiogram.types import BufferedInputFile, Document, Location, Message, ReplyK
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import texts
-from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
-from bot.domain import Domain
+from bot.services.domain import Domain
+from bot.telegram.dispatcher import build_bot, build_dispatcher
+from bot.texts import bot as texts
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage
 from rules.data import load_bundle
-from tests.bot.telegram import BOT_USER, ChatClient, RecordingSession
-from tests.db.databases import migrate, sqlite_url
 from tests.events.conftest import FIXTURES, NOW
+from tests.support.databases import migrate, sqlite_url
+from tests.support.settings import settings_for_tests
+from tests.support.telegram import BOT_USER, ChatClient, RecordingSession
 
 DATA = Path(__file__).resolve().parents[1] / "bot" / "data"  # the bot tests' small catalogue
 
 
 def settings_for(folder: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None, bot_token="42:TEST", database_url="sqlite+aiosqlite://",
-        measures_path=folder / "measures.yaml", questionnaire_path=DATA / "questionnaire.yaml",
-        throttle_burst=1000, throttle_rate=1000.0,
-    )
+    return settings_for_tests(None, measures_path=folder / "measures.yaml",
+                              questionnaire_path=DATA / "questionnaire.yaml")
 
 
 @pytest.fixture(scope="session")
@@ -241,8 +239,8 @@ async def test_free_text_finds_events_and_places_under_the_measures_answer(world
 
 
 async def test_reminders_are_sent_once_each_at_their_time_by_the_outbox_worker(world: World) -> None:
-    from bot.outbox.pacer import Pacer
-    from bot.outbox.worker import OutboxWorker
+    from bot.telegram.outbox.pacer import Pacer
+    from bot.telegram.outbox.worker import OutboxWorker
 
     client = world.client
     await client.send("/events")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.commands import schema as schema_command
+from bot.cli import schema as schema_command
 from tests.events.test_loading import ROOT
 
 jsonschema = pytest.importorskip("jsonschema")

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.event_watch import ALERT_KIND, REMINDER_KIND, sync_once
-from bot.routers.events import reminder_key
+from bot.services.event_watch import ALERT_KIND, REMINDER_KIND, reminder_key, sync_once
+from bot.telegram.outbox.messages import TelegramOutboxMessages
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, Profile
 from db.repositories import OutboxRepository, UserRepository
 from rules.events import Calendar, alert_pairs, load_events
-from tests.db.databases import migrate, sqlite_url
 from tests.events.conftest import FIXTURES, NOW, TODAY
+from tests.support.databases import migrate, sqlite_url
 
 ZELENOGRAD, FOOD, SILENT = 11, 12, 13
 
@@ -70,7 +70,7 @@ async def rows(made: async_sessionmaker[AsyncSession], kind: str) -> list[Outbox
 
 async def sync(made: async_sessionmaker[AsyncSession], calendar: Calendar, known: frozenset[str] | None) -> int:
     async with made() as session:
-        report = await sync_once(session, calendar, known, NOW)
+        report = await sync_once(session, calendar, known, NOW, TelegramOutboxMessages())
         await session.commit()
     return report.alerts
 
@@ -119,7 +119,7 @@ async def test_reminders_follow_the_calendar(sessions: async_sessionmaker[AsyncS
     await _remind(sessions, "other-cluster", dt.datetime(2026, 12, 5, 8, tzinfo=dt.UTC))
     unchanged = calendar_from(tmp_path, text)
     async with sessions() as session:
-        report = await sync_once(session, unchanged, frozenset(unchanged.by_id), NOW)
+        report = await sync_once(session, unchanged, frozenset(unchanged.by_id), NOW, TelegramOutboxMessages())
         await session.commit()
     assert (report.dropped, report.moved) == (0, 0)
 
@@ -129,7 +129,7 @@ async def test_reminders_follow_the_calendar(sessions: async_sessionmaker[AsyncS
     moved = moved.replace("  - id: other-cluster\n", "  - id: other-cluster-renamed\n")
     changed = calendar_from(tmp_path, moved)
     async with sessions() as session:
-        report = await sync_once(session, changed, frozenset(unchanged.by_id), NOW)
+        report = await sync_once(session, changed, frozenset(unchanged.by_id), NOW, TelegramOutboxMessages())
         await session.commit()
     assert (report.dropped, report.moved) == (2, 2)
     left = await rows(sessions, REMINDER_KIND)
@@ -141,6 +141,6 @@ async def test_reminders_follow_the_calendar(sessions: async_sessionmaker[AsyncS
                               "    status: cancelled\n    clusters: [zelenograd]\n    sectors: [electronics]\n"
                               "    registration:")
     async with sessions() as session:
-        report = await sync_once(session, calendar_from(tmp_path, cancelled), None, NOW)
+        report = await sync_once(session, calendar_from(tmp_path, cancelled), None, NOW, TelegramOutboxMessages())
         await session.commit()
     assert report.dropped == 2 and await rows(sessions, REMINDER_KIND) == []

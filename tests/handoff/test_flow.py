@@ -18,16 +18,16 @@ from aiogram.methods import (
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain import Domain
-from bot.handoff import texts
-from bot.handoff.callbacks import AskSendCb, RateCb, TicketCb
-from bot.outbox.clock import SimClock
+from bot.services.domain import Domain
+from bot.telegram.callbacks import AskSendCb, RateCb, TicketCb
+from bot.telegram.outbox.clock import SimClock
+from bot.texts import handoff as texts
 from db.handoff.models import Ticket, TicketMessage
 from db.handoff.tickets import TicketRepository
 from db.models import OutboxMessage, User
 from rules.data import Bundle
-from tests.handoff.recording import RecordingSession
 from tests.handoff.world import CONSULTANTS, STAFF, STRANGER, USER, World
+from tests.support.telegram import RecordingSession
 
 MEASURE = "moscow-credit-guarantee-fund"
 
@@ -325,7 +325,7 @@ async def test_export_tickets_csv_is_pseudonymised(world: World, tmp_path: objec
     import csv
     from pathlib import Path
 
-    from bot.commands.export import rows
+    from bot.cli.export import rows
 
     t = await open_ticket(world, "Вопрос с личными подробностями")
     await world.feed(world.staff_press(TicketCb(a="take", t=t.id).pack()))

@@ -10,14 +10,14 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outbox.clock import SimClock
-from bot.outbox.enqueue import enqueue
-from bot.outbox.pacer import Pacer
-from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
+from bot.services.outbox import enqueue
+from bot.telegram.outbox.clock import SimClock
+from bot.telegram.outbox.pacer import Pacer
+from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.handoff import outbox_queue as queue
 from db.models import OutboxMessage, User
 from db.repositories import UserRepository
-from tests.handoff.recording import RecordingSession
+from tests.support.telegram import RecordingSession
 
 USER = 1001
 GROUP = -100500

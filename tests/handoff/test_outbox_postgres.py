@@ -11,14 +11,14 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.domain import Domain
-from bot.outbox.enqueue import enqueue
-from bot.outbox.pacer import Pacer, Rate
-from bot.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
+from bot.services.domain import Domain
+from bot.services.outbox import enqueue
+from bot.telegram.outbox.pacer import Pacer, Rate
+from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage
-from tests.db.databases import migrate, postgres_database
-from tests.handoff.recording import RecordingSession, make_bot
+from tests.support.databases import migrate, postgres_database
+from tests.support.telegram import RecordingSession, make_bot
 
 pytestmark = pytest.mark.postgres
 
@@ -80,7 +80,8 @@ async def test_two_workers_send_every_row_exactly_once_in_per_chat_order() -> No
 
 async def test_concurrent_requests_from_one_user_open_one_ticket_and_one_topic() -> None:
     """Two instances handle two taps at once (no shared isolation): the partial unique index decides."""
-    from bot.handoff.service import Handoff
+    from bot.services.handoff import Handoff
+    from bot.telegram.handoff.presenter import TelegramHandoffPresenter
     from db.handoff.models import Ticket
     from db.repositories import UserRepository
     from tests.handoff.world import STAFF
@@ -93,7 +94,7 @@ async def test_concurrent_requests_from_one_user_open_one_ticket_and_one_topic()
             async with sessions() as session:
                 await UserRepository(session).ensure(1001)
                 await session.commit()
-            handoff = Handoff(staff_chat_id=STAFF)
+            handoff = Handoff(staff_chat_id=STAFF, presenter=TelegramHandoffPresenter())
             domain = _domain()
 
             async def tap() -> bool:
@@ -125,7 +126,7 @@ def _domain() -> Domain:
 async def test_two_workers_keep_a_groups_limit_between_them() -> None:
     """Each worker paces itself to 19/min; the shared slot keeps the *pair* at that, not twice it."""
     from bench.outbox_bench import max_in_window
-    from bot.outbox.clock import SimClock
+    from bot.telegram.outbox.clock import SimClock
     from db.models import utcnow
 
     group = -100999

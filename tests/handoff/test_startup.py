@@ -6,14 +6,15 @@ from aiogram import Bot
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.handoff.runtime import apply_check
-from bot.handoff.service import Handoff
-from bot.handoff.startup import check_staff_chat
-from bot.outbox.clock import SimClock
-from bot.outbox.pacer import Pacer
-from bot.outbox.worker import OutboxWorker
-from tests.handoff.recording import RecordingSession
+from bot.services.handoff import Handoff
+from bot.telegram.handoff.presenter import TelegramHandoffPresenter
+from bot.telegram.handoff.runtime import apply_check
+from bot.telegram.handoff.startup import check_staff_chat
+from bot.telegram.outbox.clock import SimClock
+from bot.telegram.outbox.pacer import Pacer
+from bot.telegram.outbox.worker import OutboxWorker
 from tests.handoff.world import STAFF
+from tests.support.telegram import RecordingSession
 
 
 async def test_a_forum_group_with_full_rights_passes(bot: Bot) -> None:
@@ -54,7 +55,7 @@ async def test_problems_reach_the_admins_and_topics_are_not_attempted(
     bot: Bot, telegram: RecordingSession, sessions: async_sessionmaker[AsyncSession], clock: SimClock
 ) -> None:
     telegram.bot_rights["can_manage_topics"] = False
-    handoff = Handoff(staff_chat_id=STAFF)
+    handoff = Handoff(staff_chat_id=STAFF, presenter=TelegramHandoffPresenter())
     check = await apply_check(bot, handoff, sessions, frozenset({9001}))
     assert check is not None and not check.ok and handoff.forum is False
     await apply_check(bot, handoff, sessions, frozenset({9001}))  # a second start the same day: told once

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.render import card_text
+from bot.texts.cards import card_text
 from rules.catalogue import Catalogue, load_catalogue
 from rules.conditions import Status
 from rules.criteria import encodable_words, machine_criteria
@@ -298,9 +298,9 @@ def test_the_flat_hot_path_agrees_with_the_ranked_results() -> None:
 
 
 def test_editing_a_list_alone_is_a_new_catalogue_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hot reload compares versions computed from bytes (``bot.reload.file_versions``): a list edit
+    """Hot reload compares versions computed from bytes (``bot.services.reload.file_versions``): a list edit
     must change the version, or a reload would keep the old list as «файлы не изменились»."""
-    from bot.reload import file_versions
+    from bot.services.reload import file_versions
     from rules import official_lists
 
     from ..conftest import MEASURES, QUESTIONNAIRE

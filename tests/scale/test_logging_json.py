@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from bot.logging_json import JsonFormatter, log_context
+from bot.telegram.observability.logging_json import JsonFormatter, log_context
 
 
 def test_a_line_carries_the_ids_of_its_context_and_extra() -> None:

@@ -13,9 +13,9 @@ import asyncpg
 import pytest
 
 from db.migrate import current_heads
-from tests.db.databases import postgres_database
+from tests.support.databases import postgres_database
 
-START_UP = "import sys; from bot.scale.migrate_lock import upgrade_serialised; upgrade_serialised(sys.argv[1])"
+START_UP = "import sys; from bot.services.migrations import upgrade_serialised; upgrade_serialised(sys.argv[1])"
 
 
 @pytest.mark.postgres

@@ -12,16 +12,16 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import build_bot, build_dispatcher
-from bot.observability.metrics import instrument_bot
-from bot.observability.ops import OpsState
-from bot.webhook import SECRET_HEADER, WebhookHandler, build_app
+from bot.telegram.dispatcher import build_bot, build_dispatcher
+from bot.telegram.observability.metrics import instrument_bot
+from bot.telegram.observability.ops import OpsState
+from bot.telegram.webhook import SECRET_HEADER, WebhookHandler, build_app
 from db.engine import create_engine, create_sessionmaker
 from db.handoff.models import Ticket, TicketMessage
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.conftest import load_domain, settings_for_tests
-from tests.bot.telegram import RecordingSession
-from tests.db.databases import sqlite_url
+from tests.support.databases import sqlite_url
+from tests.support.telegram import RecordingSession
 
 SECRET = "s3cret-token_1"
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
-from bot.reload import Reloader
-from bot.routers.admin import NOT_ADMIN
+from bot.services.reload import Reloader
+from bot.texts.admin import NOT_ADMIN
 from db.models import OutboxMessage
 from db.staff.models import CatalogueVersion
 from tests.bot.helpers import answer_current, current_question, finish_questionnaire, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld, copy_data
+from tests.support.telegram import ChatClient, texts_of
 
 AMOUNT = 'amount: {display: "до 1 млн ₽", max_rub: 1000000, per: project}'
 
@@ -214,7 +214,7 @@ async def test_an_update_in_flight_keeps_the_domain_it_started_with(staff: Staff
 
 
 async def test_reloads_racing_with_users_break_no_update(staff: StaffWorld) -> None:
-    from bot import texts
+    from bot.texts import bot as texts
 
     amounts = [AMOUNT, AMOUNT.replace("1000000", "1500000")]
     stop = asyncio.Event()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.commands import schema as schema_command
+from bot.cli import schema as schema_command
 from tests.conftest import MEASURES, QUESTIONNAIRE, ROOT
 
 SCHEMA_DIR = ROOT / "docs" / "schema"

@@ -15,7 +15,7 @@ from db.base import Base
 from db.engine import create_engine, create_sessionmaker
 from db.repositories import UserRepository
 from db.staff.repository import CatalogueVersionRepository, MeasureAlertRepository
-from tests.db.databases import migrate, postgres_database, sqlite_url
+from tests.support.databases import migrate, postgres_database, sqlite_url
 
 STAFF_TABLES = ("catalogue_versions", "measure_alerts")
 
@@ -83,7 +83,8 @@ async def _two_planners_at_once(sessions: async_sessionmaker[AsyncSession]) -> N
 
     from sqlalchemy import func, select
 
-    from bot.alerts import queue_alerts
+    from bot.services.alerts import queue_alerts
+    from bot.telegram.outbox.messages import TelegramOutboxMessages
     from db.models import OutboxMessage
     from db.staff.models import MeasureAlert
     from rules.catalogue import load_catalogue
@@ -101,7 +102,7 @@ async def _two_planners_at_once(sessions: async_sessionmaker[AsyncSession]) -> N
 
     async def planner(order: list[AlertCandidate]) -> int:
         async with sessions() as session:
-            queued = await queue_alerts(session, order, None)
+            queued = await queue_alerts(session, order, None, TelegramOutboxMessages().measure_alert)
             await session.commit()
             return queued
 

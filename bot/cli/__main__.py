@@ -1,0 +1,7 @@
+"""``python -m bot.cli`` = ``navigator``."""
+
+import sys
+
+from bot.cli import main
+
+sys.exit(main())

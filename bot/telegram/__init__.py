@@ -1,0 +1,1 @@
+"""The aiogram 3 adapter: dispatcher, webhook, routers, middlewares, callbacks, keyboards, screens."""

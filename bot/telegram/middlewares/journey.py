@@ -1,0 +1,25 @@
+"""Injects ``journey``: the user's journey for this update, over the update's unit of work and the
+live domain. It is lazy (no query until a handler asks), so updates that never need it cost nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+
+from bot.services.journey import Journey
+
+
+class JourneyMiddleware(BaseMiddleware):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = data.get("event_from_user")
+        if isinstance(user, User) and "uow" in data and "domain" in data:
+            data["journey"] = Journey(data["uow"], data["domain"], user.id)
+        return await handler(event, data)
