@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "run",
     "ask",
     "eval_search",
+    "eval_verdicts",
     "schema",
     "migrate",
     "registry",

@@ -22,6 +22,7 @@ from bot.texts.operations import SCHEMA_GENERATED, SCHEMA_TITLES
 from rules.catalogue import catalogue_spec
 from rules.condition_reader import ConditionSpec
 from rules.events import events_file_spec
+from rules.official_lists import list_spec
 from rules.partner_requests import requests_file_spec
 from rules.places import places_file_spec
 from rules.questionnaire import questionnaire_spec
@@ -33,9 +34,11 @@ FILES = {  # file name → (title, which spec)
     name: (SCHEMA_TITLES[name], which)
     for name, which in (("measures.schema.json", "measures"), ("questionnaire.schema.json", "questionnaire"),
                         ("events.schema.json", "events"), ("places.schema.json", "places"),
-                        ("requests.schema.json", "requests"))
+                        ("requests.schema.json", "requests"),
+                        ("list.schema.json", "list"))
 }
-PLAIN_SPECS = {"events": events_file_spec, "places": places_file_spec, "requests": requests_file_spec}  # no conditions inside
+PLAIN_SPECS = {"events": events_file_spec, "places": places_file_spec, "requests": requests_file_spec,
+               "list": list_spec}  # no conditions inside
 
 
 def _replace_conditions(value: Any, condition: dict[str, Any]) -> Any:

@@ -23,6 +23,7 @@ SCHEMA_TITLES = {
     "events.schema.json": "Календарь мероприятий (events.yaml)",
     "places.schema.json": "Справочник площадок и инфраструктуры (places.yaml)",
     "requests.schema.json": "Запросы крупных заказчиков (requests.yaml)",
+    "list.schema.json": "Официальный перечень кодов ОКВЭД (rules/lists/<id>.yaml)",
 }
 
 
