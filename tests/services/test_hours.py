@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.services.hours import MOSCOW, WorkingHours, parse_span, parse_weekdays
+from bot.texts.hours import expectation
 
 HOURS = WorkingHours.from_config("09:00-18:00", "1-5", "2026-11-30", answer_hours=4)
 
@@ -28,11 +29,11 @@ def test_open_hours_are_moscow_working_time(moment: dt.datetime, is_open: bool) 
 
 
 def test_the_expectation_names_the_next_opening() -> None:
-    assert "в течение 4 ч" in HOURS.expectation(moscow("2026-11-27", "10:00"))
-    assert HOURS.expectation(moscow("2026-11-27", "07:00")).endswith("сегодня с 09:00 по Москве.")
-    assert HOURS.expectation(moscow("2026-11-26", "19:00")).endswith("завтра с 09:00 по Москве.")
+    assert "в течение 4 ч" in expectation(HOURS.availability(moscow("2026-11-27", "10:00")))
+    assert expectation(HOURS.availability(moscow("2026-11-27", "07:00"))).endswith("сегодня с 09:00 по Москве.")
+    assert expectation(HOURS.availability(moscow("2026-11-26", "19:00"))).endswith("завтра с 09:00 по Москве.")
     # Friday evening → Saturday, Sunday and the configured Monday off are skipped
-    assert HOURS.expectation(moscow("2026-11-27", "19:00")).endswith("вторник, 01.12, с 09:00 по Москве.")
+    assert expectation(HOURS.availability(moscow("2026-11-27", "19:00"))).endswith("ответит во вторник, 01.12, с 09:00 по Москве.")
 
 
 def test_bad_configuration_is_refused() -> None:
