@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.handoff.models import Ticket
 from db.handoff.tickets import TicketRepository
 from db.models import OutboxMessage
+from db.projects.repository import ProjectRepository
 from db.repositories import (
     AnalyticsRepository,
     AnswerHistoryRepository,
@@ -87,6 +88,7 @@ async def forget_user(session: AsyncSession, telegram_id: int) -> ForgetReport:
     events = await AnalyticsRepository(session).pseudonymise_user(telegram_id)
     await TicketRepository(session).forget_user(telegram_id)  # tickets stay, pseudonymised
     await session.execute(delete(MeasureAlert).where(MeasureAlert.user_id == telegram_id))
+    await ProjectRepository(session).forget_user(telegram_id)  # projects leave search at once, pseudonymised
     user = await UserRepository(session).delete(telegram_id)
     return ForgetReport(
         user=user > 0,

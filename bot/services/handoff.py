@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services.domain import Domain
-from bot.services.hours import WorkingHours
+from bot.services.hours import Availability, WorkingHours
 from bot.services.outbox import enqueue
 from db.handoff import outbox_queue
 from db.handoff.models import Ticket, TicketMessage
@@ -39,7 +39,6 @@ KIND_NOTICE = "ticket_notice"
 KIND_USER = "ticket_user"
 KIND_CLOSE = "ticket_close"
 KIND_RETITLE = "ticket_retitle"
-GENERIC_SUBJECT = "вопрос"  # the subject of a ticket not about one measure (as db.handoff.tickets scrubs to)
 MERGE_LIMIT = 3500  # characters of one merged post (Telegram allows 4096)
 
 
@@ -89,6 +88,12 @@ class HandoffPresenter(Protocol):
     def reopened_notice(self, number: int) -> str: ...
 
     def unclaimed_ping(self, number: int, minutes: int) -> str: ...
+
+    def expectation(self, availability: Availability) -> str: ...
+
+    def untitled_subject(self) -> str:
+        """A ticket's subject when the user wrote no question (as ``db.handoff.tickets`` pseudonymises to)."""
+        ...
 
 
 @dataclass
@@ -169,7 +174,7 @@ class Handoff:
         measure = domain.measure(measure_id) if measure_id else None
         # No free text in the subject: it titles the forum topic, which /forget cannot take back
         # from every consultant's screen; the question itself is on the card.
-        subject = measure.title if measure else GENERIC_SUBJECT
+        subject = measure.title if measure else self.presenter.untitled_subject()
         company = profile.get("company_name") if isinstance(profile.get("company_name"), str) else None
         opened = await TicketRepository(session).open(
             user_id=user_id,
@@ -218,7 +223,7 @@ class Handoff:
         return count
 
     def expectation(self, now: datetime | None = None) -> str:
-        return self.hours.expectation(now or utcnow())
+        return self.presenter.expectation(self.hours.availability(now or utcnow()))
 
     # --- relaying -----------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from bot.telegram.outbox.pacer import Pacer, Rate
 from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage
-from tests.db.databases import migrate, postgres_database
-from tests.handoff.recording import RecordingSession, make_bot
+from tests.support.databases import migrate, postgres_database
+from tests.support.telegram import RecordingSession, make_bot
 
 pytestmark = pytest.mark.postgres
 
@@ -126,8 +126,8 @@ def _domain() -> Domain:
 async def test_two_workers_keep_a_groups_limit_between_them() -> None:
     """Each worker paces itself to 19/min; the shared slot keeps the *pair* at that, not twice it."""
     from bench.outbox_bench import max_in_window
-    from bot.telegram.outbox.clock import SimClock
     from db.models import utcnow
+    from tests.support.clock import SimClock
 
     group = -100999
     async with postgres_database() as url:
