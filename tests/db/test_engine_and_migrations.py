@@ -50,7 +50,8 @@ async def test_sqlite_write_transactions_queue_instead_of_failing(tmp_path: Path
         await engine.dispose()
 
 
-BOT_TABLES = ("users", "profiles", "answer_history", "processed_updates", "analytics_events", "outbox")
+BOT_TABLES = ("users", "profiles", "answer_history", "processed_updates", "analytics_events", "outbox",
+              "plan_items")
 
 
 def _diff(connection: Connection) -> list[object]:

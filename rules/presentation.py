@@ -1,0 +1,145 @@
+"""How results are presented (DESIGN 3.3): what serves the request first, the rest grouped, «не подходит» apart.
+
+Decisions (documented for staff in docs/data-format.md, «Как бот показывает результаты»):
+
+* «Под ваш запрос» — at most ``TOP_LIMIT`` entries whose lead measure serves one of the user's
+  ``needs`` and is eligible or possible (a possible one shows its path). Every chosen need gets
+  its best measure first when the catalogue has one, then the best of the rest fill the places,
+  so a two-need request never shows five answers to one need and none to the other. Measures
+  already received are never «под ваш запрос».
+* Related measures are one entry: the best-ranked one leads, the ones it cannot be combined with
+  (``excludes``) are named under it as alternatives, and a ``step_of`` partner as the path
+  («сначала — …» or «затем — …»). They are never offered again elsewhere on the screen.
+* «Ещё подходит вам» — every other eligible or possible entry, grouped by the lead's kind; groups
+  follow the rank of their best entry.
+* «Не подходит» — the ineligible measures, best first, one button away.
+
+Ranking inside every list is ``rules.eligibility.match``'s: verdict, fit to needs, open window,
+amount (and already received last in its verdict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rules.catalogue import Catalogue
+from rules.eligibility import MeasureResult, Verdict
+
+TOP_LIMIT = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of a list: a lead measure with the measures shown together with it."""
+
+    lead: MeasureResult
+    alternatives: tuple[MeasureResult, ...] = ()  # cannot be combined with the lead: choose one
+    before: tuple[MeasureResult, ...] = ()  # steps that usually come before the lead
+    after: tuple[MeasureResult, ...] = ()  # the measure the lead is a step of
+
+    @property
+    def results(self) -> tuple[MeasureResult, ...]:
+        return (self.lead, *self.before, *self.after, *self.alternatives)
+
+    @property
+    def size(self) -> int:
+        return len(self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    kind: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(entry.size for entry in self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    top: tuple[Entry, ...]
+    groups: tuple[Group, ...]
+    ineligible: tuple[MeasureResult, ...]
+    counts: dict[str, int]
+    needs: frozenset[str]
+
+    def group(self, kind: str) -> Group | None:
+        return next((group for group in self.groups if group.kind == kind), None)
+
+    @property
+    def offered(self) -> int:
+        """Eligible and possible measures, as counted on the screen."""
+        return self.counts.get(Verdict.ELIGIBLE.value, 0) + self.counts.get(Verdict.POSSIBLE.value, 0)
+
+
+def arrange(catalogue: Catalogue, results: Sequence[MeasureResult], needs: Iterable[str]) -> Arrangement:
+    """Split ranked ``results`` (``rules.eligibility.match``) into the screen's three parts."""
+    wanted = frozenset(needs)
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.verdict.value] = counts.get(result.verdict.value, 0) + 1
+    shown = [r for r in results if r.verdict is not Verdict.INELIGIBLE]
+    entries = _entries(catalogue, shown)
+    top = _top(entries, wanted)
+    chosen = {id(entry) for entry in top}
+    by_kind: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if id(entry) not in chosen:
+            by_kind.setdefault(entry.lead.measure.kind, []).append(entry)
+    groups = tuple(Group(kind, tuple(items)) for kind, items in by_kind.items())  # insertion = rank order
+    ineligible = tuple(r for r in results if r.verdict is Verdict.INELIGIBLE)
+    return Arrangement(top, groups, ineligible, counts, wanted)
+
+
+def _entries(catalogue: Catalogue, shown: list[MeasureResult]) -> list[Entry]:
+    """Entries in rank order; each measure appears in exactly one entry."""
+    by_id = {r.measure.id: r for r in shown}
+    placed: set[str] = set()
+    entries: list[Entry] = []
+    for result in shown:
+        measure = result.measure
+        if measure.id in placed:
+            continue
+        placed.add(measure.id)
+
+        def take(ids: Iterable[str]) -> tuple[MeasureResult, ...]:
+            out = []
+            for other in ids:
+                if other in by_id and other not in placed:
+                    placed.add(other)
+                    out.append(by_id[other])
+            return tuple(out)
+
+        before = take(catalogue.steps(measure.id))
+        after = take((measure.step_of,) if measure.step_of else ())
+        alternatives = take(catalogue.alternatives(measure.id))
+        entries.append(Entry(result, alternatives, before, after))
+    return entries
+
+
+def _serves(entry: Entry, needs: frozenset[str]) -> bool:
+    lead = entry.lead
+    return lead.need_fit > 0 and not lead.already_used and bool(lead.measure.serves_needs & needs)
+
+
+def _top(entries: list[Entry], needs: frozenset[str]) -> tuple[Entry, ...]:
+    candidates = [entry for entry in entries if _serves(entry, needs)]
+    chosen: list[Entry] = []
+    # Each need its best answer first (needs in the order of their best candidate), then by rank.
+    firsts: list[tuple[int, str]] = []
+    for need in needs:
+        index = next((i for i, e in enumerate(candidates) if need in e.lead.measure.serves_needs), None)
+        if index is not None:
+            firsts.append((index, need))
+    for index, _ in sorted(firsts):
+        if len(chosen) < TOP_LIMIT and all(candidates[index] is not e for e in chosen):
+            chosen.append(candidates[index])
+    for entry in candidates:
+        if len(chosen) >= TOP_LIMIT:
+            break
+        if all(entry is not e for e in chosen):
+            chosen.append(entry)
+    order = {id(entry): i for i, entry in enumerate(entries)}
+    return tuple(sorted(chosen, key=lambda entry: order[id(entry)]))
