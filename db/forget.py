@@ -14,6 +14,7 @@ from db.repositories import (
     ProfileRepository,
     UserRepository,
 )
+from db.repositories.plan_items import PlanRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +26,17 @@ class ForgetReport:
     answers: int
     outbox_messages: int
     events_pseudonymised: int
+    plan_items: int = 0
 
 
 async def forget_user(session: AsyncSession, telegram_id: int) -> ForgetReport:
-    """Remove the user, profile (answers, INN, company name), answer history and queued messages.
+    """Remove the user, profile (answers, INN, company name), answer history, plan and queued messages.
 
     Analytics events stay for reporting but lose the Telegram id and any text. Runs in the
     caller's transaction, so it is all-or-nothing.
     """
     answers = await AnswerHistoryRepository(session).delete_for_user(telegram_id)
+    plan = await PlanRepository(session).delete_for_user(telegram_id)  # «Мой план» (issue 17)
     profile = await ProfileRepository(session).delete(telegram_id)
     outbox = await OutboxRepository(session).delete_for_chat(telegram_id)
     events = await AnalyticsRepository(session).pseudonymise_user(telegram_id)
@@ -45,4 +48,5 @@ async def forget_user(session: AsyncSession, telegram_id: int) -> ForgetReport:
         answers=answers,
         outbox_messages=outbox,
         events_pseudonymised=events,
+        plan_items=plan,
     )

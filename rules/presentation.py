@@ -10,7 +10,8 @@ Decisions (documented for staff in docs/data-format.md, «Как бот пока
 * Related measures are one entry: the best-ranked one leads, the ones it cannot be combined with
   (``excludes``) are named under it as alternatives, and a ``step_of`` partner as the path
   («сначала — …» or «затем — …»). They are never offered again elsewhere on the screen.
-* «Ещё подходит вам» — every other eligible or possible entry, grouped by the lead's kind; groups
+* «Ещё подходит вам» — every other eligible or possible entry, grouped by what the lead gives
+  (``GROUP_OF_KIND``: money, credit, statuses and tax, export, market, advice); groups
   follow the rank of their best entry.
 * «Не подходит» — the ineligible measures, best first, one button away.
 
@@ -27,6 +28,15 @@ from rules.catalogue import Catalogue
 from rules.eligibility import MeasureResult, Verdict
 
 TOP_LIMIT = 5
+# «Ещё подходит вам» groups: a few, by what the measure gives (labels in bot.texts.results).
+GROUP_OF_KIND = {
+    "grant": "money", "subsidy": "money",
+    "loan": "credit", "guarantee": "credit",
+    "tax": "status", "status": "status",
+    "export": "export",
+    "infrastructure": "market", "procurement": "market",
+    "consulting": "advice", "training": "advice", "ip": "advice",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +59,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    kind: str
+    key: str  # a value of ``GROUP_OF_KIND``
     entries: tuple[Entry, ...]
 
     @property
@@ -65,8 +75,8 @@ class Arrangement:
     counts: dict[str, int]
     needs: frozenset[str]
 
-    def group(self, kind: str) -> Group | None:
-        return next((group for group in self.groups if group.kind == kind), None)
+    def group(self, key: str) -> Group | None:
+        return next((group for group in self.groups if group.key == key), None)
 
     @property
     def offered(self) -> int:
@@ -84,11 +94,11 @@ def arrange(catalogue: Catalogue, results: Sequence[MeasureResult], needs: Itera
     entries = _entries(catalogue, shown)
     top = _top(entries, wanted)
     chosen = {id(entry) for entry in top}
-    by_kind: dict[str, list[Entry]] = {}
+    by_group: dict[str, list[Entry]] = {}
     for entry in entries:
         if id(entry) not in chosen:
-            by_kind.setdefault(entry.lead.measure.kind, []).append(entry)
-    groups = tuple(Group(kind, tuple(items)) for kind, items in by_kind.items())  # insertion = rank order
+            by_group.setdefault(GROUP_OF_KIND.get(entry.lead.measure.kind, "advice"), []).append(entry)
+    groups = tuple(Group(key, tuple(items)) for key, items in by_group.items())  # insertion = rank order
     ineligible = tuple(r for r in results if r.verdict is Verdict.INELIGIBLE)
     return Arrangement(top, groups, ineligible, counts, wanted)
 
@@ -143,3 +153,18 @@ def _top(entries: list[Entry], needs: frozenset[str]) -> tuple[Entry, ...]:
             chosen.append(entry)
     order = {id(entry): i for i, entry in enumerate(entries)}
     return tuple(sorted(chosen, key=lambda entry: order[id(entry)]))
+
+
+COMPARE_LIMIT = 8
+_LEASING_KINDS = frozenset({"loan", "subsidy", "grant"})
+
+
+def comparable(results: Sequence[MeasureResult]) -> tuple[tuple[MeasureResult, ...], tuple[MeasureResult, ...]]:
+    """«Сравнить»: fitting loans and leasing programmes (best first), and the guarantees that
+    secure them. A leasing programme is any grant, subsidy or loan that serves ``leasing``."""
+    rows = tuple(r for r in results if r.verdict is not Verdict.INELIGIBLE and not r.already_used
+                 and (r.measure.kind == "loan"
+                      or ("leasing" in r.measure.serves_needs and r.measure.kind in _LEASING_KINDS)))
+    guarantees = tuple(r for r in results if r.verdict is not Verdict.INELIGIBLE and r.measure.kind == "guarantee"
+                       and r.measure.serves_needs & {"loan", "leasing"})
+    return rows[:COMPARE_LIMIT], guarantees

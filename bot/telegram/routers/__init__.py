@@ -18,6 +18,7 @@ from bot.telegram.routers import (
     inn,
     measures,
     places,
+    plan,
     profile,
     questionnaire,
     results,
@@ -41,6 +42,7 @@ def get_routers() -> list[Router]:
         measures.make_router(),
         handoff_user.make_router(),  # «Спросить консультанта», /consultant (bot.telegram.handoff)
         results.make_router(),
+        plan.make_router(),  # «Мой план», «Сравнить» (issue 17)
         events.make_router(),
         places.make_router(),
         handoff_user.make_relay_router(),  # while a ticket is open, messages go to the consultant
