@@ -2,7 +2,7 @@
 
 Decisions (documented for staff in docs/data-format.md, «Как бот показывает результаты»):
 
-* «Под ваш запрос» — at most ``TOP_LIMIT`` entries whose lead measure serves one of the user's
+* «Под ваш запрос» — at most ``TOP_LIMIT`` entries (with no needs chosen: the best entries overall) whose lead measure serves one of the user's
   ``needs`` and is eligible or possible (a possible one shows its path). Every chosen need gets
   its best measure first when the catalogue has one, then the best of the rest fill the places,
   so a two-need request never shows five answers to one need and none to the other. Measures
@@ -135,6 +135,8 @@ def _serves(entry: Entry, needs: frozenset[str]) -> bool:
 
 
 def _top(entries: list[Entry], needs: frozenset[str]) -> tuple[Entry, ...]:
+    if not needs:  # nothing chosen: the best of everything, still at most TOP_LIMIT
+        return tuple(entry for entry in entries if not entry.lead.already_used)[:TOP_LIMIT]
     candidates = [entry for entry in entries if _serves(entry, needs)]
     chosen: list[Entry] = []
     # Each need its best answer first (needs in the order of their best candidate), then by rank.

@@ -31,7 +31,7 @@ AMOUNT_LIMIT = 110  # characters of the amount on a list line; the card has all 
 HEADER = "Меры по вашим ответам"
 TOP_TITLE = "Под ваш запрос"
 TOP_NONE = "Под выбранные нужды подходящих мер не нашлось — посмотрите группы ниже."
-TOP_NO_NEEDS = "Вы не выбрали, что нужно компании, — меры собраны по группам ниже."
+TOP_BEST = "Лучшее по вашим ответам"
 MORE_TITLE = "Ещё подходит вам"
 MORE_HINT = "Откройте группу кнопкой ниже."
 NOTHING_FITS = "По вашим ответам подходящих мер пока нет. Измените ответы в /profile или спросите консультанта — /consultant."
@@ -123,14 +123,13 @@ def results_text(arrangement: Arrangement, html: bool = True, today: dt.date | N
     if not arrangement.offered:
         return "\n".join([*out, "", f.text(NOTHING_FITS)])
     out.append("")
-    if arrangement.needs:
-        title = f"{TOP_TITLE}: {needs_label(arrangement.needs)}"
-        out.append(f.bold(title) if html else title.upper())
+    title = f"{TOP_TITLE}: {needs_label(arrangement.needs)}" if arrangement.needs else TOP_BEST
+    out.append(f.bold(title) if html else title.upper())
     if arrangement.top:
         for number, entry in enumerate(arrangement.top, 1):
             out.extend(entry_lines(entry, number, arrangement.needs, today, html))
     else:
-        out.append(f.text(TOP_NONE if arrangement.needs else TOP_NO_NEEDS))
+        out.append(f.text(TOP_NONE))
     if arrangement.groups:
         out += ["", f.bold(MORE_TITLE) if html else MORE_TITLE.upper()]
         if html:

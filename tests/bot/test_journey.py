@@ -33,7 +33,7 @@ async def test_whole_journey_from_start_to_a_card_and_back(world: BotWorld, clie
     results = client.screen()
     assert "✅ Подходит" in results
     assert "Тестовый грант московским компаниям" in results
-    assert "Под ваш запрос: грант" in results
+    assert "Лучшее по вашим ответам" in results  # the helper answers «Готово» to «Что нужно?»
     first_page_buttons = client.buttons()
     assert first_page_buttons[:1] == ["1"]
 
