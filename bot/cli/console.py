@@ -15,11 +15,20 @@ from typing import Any, TextIO
 
 from bot.cli.data_files import add_data_arguments, load_or_report
 from bot.services.journey import INN_STEP_FOR
-from bot.texts.cards import card_text, results_text
+from bot.texts.cards import card_text
+from bot.texts.results import (
+    INELIGIBLE,
+    group_buttons,
+    group_text,
+    ineligible_text,
+    relations_block,
+    results_text,
+)
 from rules.data import Bundle
 from rules.eligibility import Verdict, explain, match
 from rules.engine import Progress, StaleStep, parse_answer
 from rules.errors import AnswerError
+from rules.presentation import Arrangement, arrange
 from rules.questionnaire import Node_
 
 SKIP_WORDS = {"?", "не знаю", "незнаю", "хз", "skip"}
@@ -124,16 +133,27 @@ class Console:
         return parse_answer(node, answer)
 
     def _show_results(self, progress: Progress) -> None:
+        """The bot's results screen in text: «Под ваш запрос», the groups of «Ещё подходит вам» by
+        letter, «Не подходит» — then the best card; a number opens a card of the list on screen,
+        a letter opens a group."""
         catalogue = self.bundle.catalogue
         today = dt.date.today()
         profile = progress.profile()
         results = match(catalogue, profile, today)
+        arrangement = arrange(catalogue, results, profile.get("needs") or ())
         self.say()
         self.say("Готово. Вот что подходит вашей компании:")
         self.say()
-        self.say(results_text(results, per_group=5))
-        numbered = _numbered(results)
-        top = next((r for r in results if r.verdict is not Verdict.INELIGIBLE), results[0] if results else None)
+        self.say(results_text(arrangement, html=False, today=today))
+        buttons = group_buttons(arrangement)
+        menu = {(INELIGIBLE_LETTER if key == INELIGIBLE else letter): (key, label)
+                for letter, (key, label) in zip(GROUP_LETTERS, buttons, strict=False)}
+        if arrangement.offered:
+            for letter, (_, label) in menu.items():
+                self.say(f"  {letter}) {label}")
+        numbered = {str(i): e.lead.measure.id for i, e in enumerate(arrangement.top, 1)}
+        top = arrangement.top[0].lead if arrangement.top else next(
+            (r for r in results if r.verdict is not Verdict.INELIGIBLE), None)
         if top is None:
             return
         self.say()
@@ -141,17 +161,42 @@ class Console:
         self.say(card_text(explain(catalogue, top.measure.id, profile, today), today=today))
         while True:
             self.say()
-            self.say("Номер меры — открыть карточку; Enter или «q» — выход.")
+            self.say("Номер — открыть меру из списка; буква — открыть группу; Enter или «q» — выход.")
             answer = self.ask()
             if not answer or answer.lower() in QUIT_WORDS:
-                self.say("Спасибо! В Telegram-боте можно задать вопрос консультанту ЦКР.")
+                self.say("Спасибо! В Telegram-боте можно сохранить меры в «Мой план» и задать вопрос консультанту ЦКР.")
                 return
+            if answer.lower() in menu:
+                key = menu[answer.lower()][0]
+                numbered = self._show_group(arrangement, key, profile, today)
+                continue
             chosen = numbered.get(answer)
             if chosen is None:
-                self.say("Нет такого номера в списке.")
+                self.say("Нет такого номера или буквы в списке.")
                 continue
             self.say("—" * 40)
             self.say(card_text(explain(catalogue, chosen, profile, today), today=today))
+            related = relations_block(catalogue, catalogue.by_id[chosen], {r.measure.id: r.verdict for r in results},
+                                      html=False)
+            if related:
+                self.say()
+                self.say(related)
+
+    def _show_group(self, arrangement: Arrangement, key: str, profile: dict[str, Any],
+                    today: dt.date) -> dict[str, str]:
+        """A whole group (the console does not page), numbered from 1; returns number → measure id."""
+        catalogue = self.bundle.catalogue
+        self.say()
+        if key == INELIGIBLE:
+            items = [(i, r, explain(catalogue, r.measure.id, profile, today))
+                     for i, r in enumerate(arrangement.ineligible, 1)]
+            self.say(ineligible_text(items, len(items), html=False))
+            return {str(i): r.measure.id for i, r, _ in items}
+        group = arrangement.group(key)
+        assert group is not None
+        shown = list(enumerate(group.entries, 1))
+        self.say(group_text(group, shown, arrangement.needs, html=False, today=today))
+        return {str(i): e.lead.measure.id for i, e in shown}
 
 
 def _labels(node: Node_) -> list[str]:
@@ -160,6 +205,8 @@ def _labels(node: Node_) -> list[str]:
     return [option.label for option in node.options]
 
 
+GROUP_LETTERS = "абвгдежзиклм"  # groups of «Ещё подходит вам», in screen order
+INELIGIBLE_LETTER = "н"  # «Не подходит»
 NOTHING_WORDS = {"0", "-", "ничего", "нет", "никакими", "ничем"}
 
 
@@ -182,14 +229,3 @@ def _pick(node: Node_, answer: str) -> Any:
             raise AnswerError("Здесь нужен один вариант.")
         return chosen[0]
     return frozenset(chosen)
-
-
-def _numbered(results: list[Any]) -> dict[str, str]:
-    """Numbers as `results_text` prints them (5 per group) → measure id."""
-    out: dict[str, str] = {}
-    number = 0
-    for verdict in Verdict:
-        for result in [r for r in results if r.verdict is verdict][:5]:
-            number += 1
-            out[str(number)] = result.measure.id
-    return out

@@ -52,7 +52,10 @@ def needs_label(needs: frozenset[str]) -> str:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= AMOUNT_LIMIT else text[: AMOUNT_LIMIT - 1].rstrip(" ,;") + "…"
+    if len(text) <= AMOUNT_LIMIT:
+        return text
+    cut = text[: AMOUNT_LIMIT - 1]
+    return cut[: cut.rfind(" ")].rstrip(" ,;—") + "…" if " " in cut else cut + "…"
 
 
 def why_line(result: MeasureResult, needs: frozenset[str], today: dt.date) -> str:
