@@ -85,7 +85,6 @@ def _title_line(result: MeasureResult, number: int | None, f: Fmt) -> str:
 
 
 def _companion_lines(entry: Entry, f: Fmt) -> list[str]:
-    lead = entry.lead.measure.title
     out = []
     for step in entry.before:
         out.append(f"   ↳ {f.text(f'обычно сначала — {step.measure.title}')} {VERDICT_ICONS[step.verdict]}")
@@ -93,7 +92,7 @@ def _companion_lines(entry: Entry, f: Fmt) -> list[str]:
         out.append(f"   ↳ {f.text(f'затем — {step.measure.title}')} {VERDICT_ICONS[step.verdict]}")
     if entry.alternatives:
         names = "; ".join(f"{r.measure.title} {VERDICT_ICONS[r.verdict]}" for r in entry.alternatives)
-        out.append(f"   ↳ {f.text(f'или вместо неё: {names} — вместе с «{lead}» их не дают')}")
+        out.append(f"   ↳ {f.text(f'или вместо неё: {names} — вместе их не дают, выберите одно')}")
     return out
 
 
