@@ -162,11 +162,11 @@ _LEASING_KINDS = frozenset({"loan", "subsidy", "grant"})
 
 
 def comparable(results: Sequence[MeasureResult]) -> tuple[tuple[MeasureResult, ...], tuple[MeasureResult, ...]]:
-    """«Сравнить»: fitting loans and leasing programmes (best first), and the guarantees that
-    secure them. A leasing programme is any grant, subsidy or loan that serves ``leasing``."""
+    """«Сравнить»: fitting loans and leasing programmes (best first; the screen shows
+    ``COMPARE_LIMIT`` of them), and the guarantees that secure them. A leasing programme is any grant, subsidy or loan that serves ``leasing``."""
     rows = tuple(r for r in results if r.verdict is not Verdict.INELIGIBLE and not r.already_used
                  and (r.measure.kind == "loan"
                       or ("leasing" in r.measure.serves_needs and r.measure.kind in _LEASING_KINDS)))
     guarantees = tuple(r for r in results if r.verdict is not Verdict.INELIGIBLE and r.measure.kind == "guarantee"
                        and r.measure.serves_needs & {"loan", "leasing"})
-    return rows[:COMPARE_LIMIT], guarantees
+    return rows, guarantees

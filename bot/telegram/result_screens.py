@@ -16,7 +16,7 @@ from bot.texts import results as texts
 from bot.texts.cards import card_text
 from rules.catalogue import Catalogue, Measure
 from rules.eligibility import MeasureResult, explain, verdicts
-from rules.presentation import Arrangement, comparable
+from rules.presentation import COMPARE_LIMIT, Arrangement, comparable
 
 GROUP_PAGE = 8  # entries per page of a group: the largest group of a typical profile fits in two
 INELIGIBLE_PAGE = 16  # «Не подходит» lines are short (title + reason)
@@ -87,4 +87,4 @@ def plan(views: Sequence[PlanView], lead: str = "") -> Screen:
 
 def compare(found: Sequence[MeasureResult]) -> Screen:
     rows, guarantees = comparable(found)
-    return Screen(compare_texts.compare_text(rows, guarantees), result_keyboards.compare())
+    return Screen(compare_texts.compare_text(rows, guarantees, COMPARE_LIMIT), result_keyboards.compare())

@@ -53,18 +53,20 @@ def where(measure: Measure) -> str:
     return urlsplit(measure.apply_via).netloc or measure.apply_via
 
 
-def compare_text(rows: Sequence[MeasureResult], guarantees: Sequence[MeasureResult]) -> str:
+def compare_text(rows: Sequence[MeasureResult], guarantees: Sequence[MeasureResult], limit: int = 8) -> str:
     f = Fmt(True)
     if not rows:
         return f"<b>{TITLE}</b>\n{f.text(NOTHING)}"
     out = [f"<b>{TITLE}</b> · {len(rows)}"]
-    for number, result in enumerate(rows, 1):
+    for number, result in enumerate(rows[:limit], 1):
         m = result.measure
         cells = values(m)
         out.append("")
         out.append(f"{number}. {VERDICT_ICONS[result.verdict]} <b>{f.text(m.title)}</b>")
         out.append("   " + f.text(" · ".join(f"{name}: {cells[name]}" for name in COLUMNS)))
         out.append(f"   куда: {f.text(m.operator)} — {f.link(m.apply_via, where(m))}")
+    if len(rows) > limit:
+        out += ["", f.text(f"… и ещё {len(rows) - limit}: они в списках на экране результатов.")]
     if guarantees:
         names = "; ".join(f"{g.measure.title} {VERDICT_ICONS[g.verdict]}" for g in guarantees)
         out += ["", f.text(f"Не хватает залога — поручительство: {names}.")]
