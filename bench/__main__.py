@@ -19,7 +19,8 @@ import time
 
 from bench.runner import Outcome, exit_code, machine, markdown, parse, run_all, summary_lines
 
-BENCHMARKS = ("core_bench", "search_bench", "bot_bench", "rematch_bench", "outbox_bench", "registry_bench")
+BENCHMARKS = ("core_bench", "search_bench", "bot_bench", "rematch_bench", "outbox_bench", "registry_bench",
+              "projects_bench")
 
 
 def run_process(name: str, quick: bool) -> Outcome:

@@ -80,9 +80,16 @@ def _leaf_source(leaf: Leaf, var: str) -> list[str]:
             if "-" in pattern:
                 low, high = pattern.split("-")
                 tests.append(f"{int(low)} <= int(v[:2]) <= {int(high)}")
-            else:
-                tests.append(f"(v == {pattern!r} or v.startswith({pattern + '.'!r}))")
+            else:  # ОКВЭД is a hierarchy of prefixes: class, subclass, group, subgroup
+                tests.append(f"(v == {pattern!r} or (len(v) > {len(pattern)} and v.startswith({pattern!r})))")
         return [f"v = {get}", f"{var} = 2 if v is None else (0 if ({' or '.join(tests)}) else 3)"]
+    if leaf.op in ("okved_in", "okved_not_in"):
+        if leaf.unverified:
+            return [f"{var} = 2"]
+        hit, miss = (0, 3) if leaf.op == "okved_in" else (3, 0)
+        codes = set(leaf.codes)
+        member = f"(v in {codes!r} or any(v[:n] in {codes!r} for n in (2, 4, 5, 7) if n < len(v)))"
+        return [f"v = {get}", f"{var} = 2 if v is None else ({hit} if {member} else {miss})"]
     hit, miss = (0, 3) if leaf.op == "has_any" else (3, 0)
     return [f"v = {get}", f"{var} = 2 if v is None else ({miss} if v.isdisjoint({set(leaf.value)!r}) else {hit})"]
 
@@ -111,8 +118,10 @@ def _source(condition: Condition, var: str, counter: list[int]) -> list[str]:
 def compile_baseline(catalogue: Catalogue) -> Callable[[dict[str, Any]], dict[str, str]]:
     functions: dict[str, Callable[[dict[str, Any]], int]] = {}
     for index, measure in enumerate(catalogue.measures):
-        body = ["    return 0"] if measure.eligibility is None else [
-            "    " + line for line in _source(measure.eligibility, "r", [0])] + ["    return r"]
+        # a formal criterion left as text caps a pass at «unknown» (DESIGN 3.3)
+        done = "    return 2 if r != 3 else 3" if measure.criteria_formal else "    return r"
+        body = [f"    return {2 if measure.criteria_formal else 0}"] if measure.eligibility is None else [
+            "    " + line for line in _source(measure.eligibility, "r", [0])] + [done]
         namespace: dict[str, Any] = {}
         exec(f"def f{index}(p):\n" + "\n".join(body), namespace)  # the baseline is generated source
         functions[measure.id] = namespace[f"f{index}"]

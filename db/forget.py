@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.handoff.tickets import TicketRepository
+from db.projects.repository import ProjectRepository
 from db.repositories import (
     AnalyticsRepository,
     AnswerHistoryRepository,
@@ -41,6 +42,7 @@ async def forget_user(session: AsyncSession, telegram_id: int) -> ForgetReport:
     outbox = await OutboxRepository(session).delete_for_chat(telegram_id)
     events = await AnalyticsRepository(session).pseudonymise_user(telegram_id)
     await TicketRepository(session).forget_user(telegram_id)  # tickets stay, pseudonymised
+    await ProjectRepository(session).forget_user(telegram_id)  # projects leave search at once, pseudonymised
     user = await UserRepository(session).delete(telegram_id)
     return ForgetReport(
         user=user > 0,

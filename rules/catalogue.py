@@ -9,15 +9,18 @@ verdicts for the whole catalogue are cheap afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import MappingNode, Node
 
 from rules.condition_reader import ConditionSpec
-from rules.conditions import Condition, Evaluator, Status, compile_condition, fields_of
+from rules.conditions import Condition, Evaluator, Status, can_pass, compile_condition, fields_of
+from rules.official_lists import OfficialList, lists_digest, load_lists
 from rules.profile import FIELDS, NEEDS, STATUSES, FieldType
 from rules.provenance import require_note, source_keys
 from rules.schema import (
@@ -111,7 +114,8 @@ class Measure:
     line: int = 0
     amount: Amount | None = None
     eligibility: Condition | None = None
-    conditions_text: tuple[str, ...] = ()
+    criteria_formal: tuple[str, ...] = ()  # proven by a document, register or list; unchecked → caps at possible
+    criteria_expert: tuple[str, ...] = ()  # judged by the operator's review; never lower the verdict
     requires: tuple[str, ...] = ()
     status_field: str | None = None
     clusters: frozenset[str] = frozenset()
@@ -132,18 +136,45 @@ class Measure:
     def fields(self) -> frozenset[str]:
         return frozenset(fields_of(self.eligibility)) if self.eligibility else frozenset()
 
+    @property
+    def can_be_eligible(self) -> bool:
+        """False when «Подходит» is out of reach by design (DESIGN 3.3): a formal criterion is
+        left as text, or every way through the conditions needs an unverified official list."""
+        return not self.criteria_formal and (self.eligibility is None or can_pass(self.eligibility))
+
 
 @dataclass(frozen=True)
 class Catalogue:
     measures: tuple[Measure, ...]
     margins: Mapping[str, float]
     path: str
-    version: str  # sha256 of the file, short; identifies what was loaded
+    version: str  # short sha256 of the file (and of rules/lists); identifies what was loaded
     by_id: Mapping[str, Measure] = field(default_factory=dict)
+    lists: Mapping[str, OfficialList] = field(default_factory=dict)  # official code lists (rules/lists)
+    referenced_lists: frozenset[str] = frozenset()  # list ids some measure's condition names
 
     def __post_init__(self) -> None:
         if not self.by_id:
             object.__setattr__(self, "by_id", {m.id: m for m in self.measures})
+
+    @cached_property
+    def plan(self) -> tuple[tuple[str, Evaluator, tuple[tuple[str, str | None], ...]], ...]:
+        """The verdict hot path's view: (id, evaluate, gateways as (id, status field)), every
+        gateway before the measures that require it (the loader rejects gateway cycles)."""
+        order: list[Measure] = []
+        placed: set[str] = set()
+
+        def place(measure: Measure) -> None:
+            if measure.id in placed:
+                return
+            placed.add(measure.id)
+            for gateway_id in measure.requires:
+                place(self.by_id[gateway_id])
+            order.append(measure)
+
+        for measure in self.measures:
+            place(measure)
+        return tuple((m.id, m.evaluate, tuple((g, self.by_id[g].status_field) for g in m.requires)) for m in order)
 
     def alternatives(self, measure_id: str) -> tuple[str, ...]:
         """Measures that cannot be combined with this one, in either direction of ``excludes``."""
@@ -240,7 +271,12 @@ def measure_spec(conditions: ConditionSpec) -> Record:
             "summary": Key(Str(), required=True),
             "amount": Key(AMOUNT),
             "eligibility": Key(conditions),
-            "conditions_text": Key(text_list),
+            "criteria_formal": Key(text_list, description=(
+                "criteria a document, register or official list proves, not (yet) machine conditions; "
+                "each one left here caps the verdict at «Возможно» and shows as «?»")),
+            "criteria_expert": Key(text_list, description=(
+                "criteria only the operator's review judges (novelty, market, team); shown as "
+                "«решает экспертиза», never lower the verdict")),
             "requires": Key(ListOf(Str(pattern=ID_PATTERN), unique=True)),
             "excludes": Key(ListOf(Str(pattern=ID_PATTERN), min_items=1, unique=True),
                             description="ids of measures this one cannot be combined with (by its own rules; "
@@ -277,8 +313,13 @@ def catalogue_spec() -> Record:
     )
 
 
-def load_catalogue(path: str | Path, text: str | None = None) -> Catalogue:
-    """Load and validate ``measures.yaml``; raise ``DataError`` listing every problem."""
+def load_catalogue(path: str | Path, text: str | None = None,
+                   lists: Mapping[str, OfficialList] | None = None) -> Catalogue:
+    """Load and validate ``measures.yaml`` with the official lists it references (``rules/lists``
+    unless ``lists`` is given); raise ``DataError`` listing every problem of every file."""
+    digest = ""
+    if lists is None:
+        lists, digest = load_lists(), lists_digest()
     document = open_document(str(path), text, "catalogue", ("defaults", "measures"), ("measures",))
     reader = document.reader
     margins: dict[str, float] = {}
@@ -286,10 +327,20 @@ def load_catalogue(path: str | Path, text: str | None = None) -> Catalogue:
         defaults = DEFAULTS.read(document.sections["defaults"], reader, "defaults")
         if defaults is not INVALID:
             margins = dict(defaults.get("margins", {}))
-    items = document.items("measures", measure_spec(ConditionSpec(margins=margins)))
+    conditions = ConditionSpec(margins=margins, lists=lists)
+    items = document.items("measures", measure_spec(conditions))
     measures = _build_measures(items, reader)
     reader.raise_if_errors()
-    return Catalogue(tuple(measures), margins, str(path), document.version)
+    return Catalogue(tuple(measures), margins, str(path), catalogue_version(document.version, digest),
+                     lists=dict(lists), referenced_lists=frozenset(conditions.referenced))
+
+
+def catalogue_version(file_version: str, lists_version: str) -> str:
+    """What was loaded: the measures file's short sha256, combined with the official lists' digest
+    when they were read from ``rules/lists`` (``bot.services.reload.file_versions`` computes the same)."""
+    if not lists_version:
+        return file_version
+    return hashlib.sha256(f"{file_version}:{lists_version}".encode()).hexdigest()[:12]
 
 
 def _build_measures(read: list[tuple[dict[str, Any], Node, str]], reader: Reader) -> list[Measure]:
@@ -418,7 +469,8 @@ def _to_measure(item: dict[str, Any], line: int) -> Measure:
         line=line,
         amount=amount,
         eligibility=eligibility,
-        conditions_text=tuple(item.get("conditions_text", ())),
+        criteria_formal=tuple(item.get("criteria_formal", ())),
+        criteria_expert=tuple(item.get("criteria_expert", ())),
         requires=tuple(item.get("requires", ())),
         status_field=item.get("status_field"),
         clusters=frozenset(item.get("clusters", ())),
@@ -429,5 +481,22 @@ def _to_measure(item: dict[str, Any], line: int) -> Measure:
         synonyms=tuple(item.get("synonyms", ())),
         excludes=tuple(item.get("excludes", ())),
         step_of=item.get("step_of"),
-        evaluate=compile_condition(eligibility) if eligibility is not None else (lambda profile: Status.PASS),
+        evaluate=_evaluator(eligibility, capped=bool(item.get("criteria_formal"))),
     )
+
+
+def _evaluator(eligibility: Condition | None, capped: bool) -> Evaluator:
+    """The measure's own status. A formal criterion left as text caps it (DESIGN 3.3): a pass
+    becomes unknown — «Возможно», shown «?» — while a fail stays a fail."""
+    if eligibility is None:
+        return (lambda profile: Status.UNKNOWN) if capped else (lambda profile: Status.PASS)
+    inner = compile_condition(eligibility)
+    if not capped:
+        return inner
+    UNKNOWN, FAIL = Status.UNKNOWN, Status.FAIL
+
+    def evaluate_capped(profile: Mapping[str, Any]) -> Status:
+        status = inner(profile)
+        return status if status is FAIL else UNKNOWN
+
+    return evaluate_capped

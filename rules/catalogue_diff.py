@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from rules.catalogue import KINDS, LEVELS, WINDOW_STATUSES, Amount, Catalogue, Measure, Window
-from rules.conditions import All, Condition, Leaf, Not
+from rules.conditions import LIST_OPERATORS, All, Condition, Leaf, Not
 
 SKIPPED = frozenset({"line", "evaluate", "amount", "window"})
 LABELS = {
@@ -36,7 +36,8 @@ LABELS = {
     "last_verified": "дата проверки",
     "provenance": "достоверность",
     "eligibility": "условия (машинные)",
-    "conditions_text": "условия (текст)",
+    "criteria_formal": "формальные критерии (текстом)",
+    "criteria_expert": "критерии экспертизы",
     "requires": "сначала нужна мера",
     "status_field": "поле статуса",
     "clusters": "кластеры",
@@ -60,7 +61,7 @@ LABELS = {
     "window.note": "примечание к приёму",
 }
 # Changes that can turn a verdict or reopen an application: worth re-matching saved profiles.
-MATCH_RELEVANT = frozenset({"eligibility", "requires", "status_field", "window.status", "window.opens", "window.until"})
+MATCH_RELEVANT = frozenset({"eligibility", "criteria_formal", "requires", "status_field", "window.status", "window.opens", "window.until"})
 _EMPTY = "—"
 _VALUE_WIDTH = 120
 
@@ -79,6 +80,11 @@ def render_condition(condition: Condition | None) -> str:
             margin = f" (допуск {_number(condition.margin)})" if condition.margin else ""
             return f"{condition.field} {' и '.join(parts)}{margin}"
         value = condition.value
+        if condition.op in LIST_OPERATORS:
+            # The list's content is part of the criterion: a corrected list is a changed condition.
+            digest = hashlib.sha256("\n".join(sorted(condition.codes)).encode("utf-8")).hexdigest()[:8]
+            status = ", не подтверждён" if condition.unverified else ""
+            return f"{condition.field} {condition.op} {value} ({len(condition.codes)} кодов, {digest}{status})"
         if isinstance(value, (set, frozenset)):
             shown = "[" + ", ".join(sorted(str(v) for v in value)) + "]"
         elif isinstance(value, tuple):

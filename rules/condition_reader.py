@@ -13,10 +13,11 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from rules.conditions import COMBINATORS, OPERATORS, All, Any_, Leaf, Not
+from rules.conditions import COMBINATORS, LIST_OPERATORS, OPERATORS, All, Any_, Leaf, Not
+from rules.official_lists import OfficialList
 from rules.okved import PATTERN_RE
 from rules.profile import FIELDS, FieldType
-from rules.schema import INVALID, Number, Reader, Spec, Str, describe, join_path, read_pairs
+from rules.schema import INVALID, Number, Reader, Spec, Str, closest_hint, describe, join_path, read_pairs
 
 _NUMERIC = (FieldType.INT, FieldType.NUMBER)
 _OPS_BY_TYPE: dict[FieldType, tuple[str, ...]] = {
@@ -25,7 +26,7 @@ _OPS_BY_TYPE: dict[FieldType, tuple[str, ...]] = {
     FieldType.NUMBER: ("min", "max"),
     FieldType.ENUM: ("is", "in", "not_in"),
     FieldType.SET: ("has_any", "has_none"),
-    FieldType.OKVED: ("okved",),
+    FieldType.OKVED: ("okved", "okved_in", "okved_not_in"),
     FieldType.TEXT: (),
     FieldType.INN: (),
 }
@@ -38,6 +39,8 @@ class ConditionSpec(Spec):
 
     margins: Mapping[str, float] = field(default_factory=dict)
     set_domains: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    lists: Mapping[str, OfficialList] = field(default_factory=dict)
+    referenced: set[str] = field(default_factory=set)  # list ids named so far (unused-list warnings)
     description: str = "A machine condition: a leaf {field: …, <operator>: …} or all/any/not."
 
     def read(self, node: Node, reader: Reader, path: str) -> Any:
@@ -106,6 +109,8 @@ class ConditionSpec(Spec):
         if op == "is":
             value = self._read_value(name, value_node, reader, value_path)
             return INVALID if value is INVALID else Leaf(name, "is", value, label=label)
+        if op in LIST_OPERATORS:
+            return self._read_list_ref(name, op, value_node, label, reader, value_path)
         if not isinstance(value_node, SequenceNode) or not value_node.value:
             return reader.error(value_node, f"'{op}' needs a non-empty list", value_path, hint="write [a, b]")
         values = [self._read_value(name, v, reader, join_path(value_path, i)) for i, v in enumerate(value_node.value)]
@@ -114,6 +119,19 @@ class ConditionSpec(Spec):
         if op in ("has_any", "has_none"):
             return Leaf(name, op, frozenset(values), label=label)
         return Leaf(name, op, tuple(values) if op == "okved" else frozenset(values), label=label)
+
+    def _read_list_ref(self, name: str, op: str, node: Node, label: str, reader: Reader, path: str) -> Any:
+        list_id = Str().read(node, reader, path)
+        if list_id is INVALID:
+            return INVALID
+        official = self.lists.get(list_id)
+        if official is None:
+            return reader.error(node, f"unknown list {list_id!r}", path,
+                                allowed=", ".join(sorted(self.lists)) or "no lists loaded",
+                                hint=closest_hint(list_id, self.lists) or "lists live in rules/lists/<id>.yaml")
+        self.referenced.add(list_id)
+        return Leaf(name, op, list_id, label=label, codes=official.patterns, list_title=official.title,
+                    unverified=not official.verified)
 
     def _read_range(self, name: str, ops: list[str], by_key: dict[str, tuple[Node, Node]], label: str,
                     reader: Reader, path: str) -> Any:
@@ -172,6 +190,8 @@ class ConditionSpec(Spec):
             "max": {"type": "number"},
             "margin": {"type": "number", "minimum": 0},
             "okved": {"type": "array", "items": {"type": "string", "pattern": PATTERN_RE.pattern}},
+            "okved_in": {"type": "string", "description": "id of an official list in rules/lists/"},
+            "okved_not_in": {"type": "string", "description": "id of an official list in rules/lists/"},
             "has_any": {"type": "array", "minItems": 1},
             "has_none": {"type": "array", "minItems": 1},
             "label": {"type": "string"},

@@ -6,12 +6,14 @@ reject exactly the same files. Problems of both files are reported together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from rules.catalogue import Catalogue, load_catalogue
 from rules.engine import QuestionnaireEngine
 from rules.errors import DataError
+from rules.official_lists import OfficialList
 from rules.questionnaire import Questionnaire, load_questionnaire
 
 
@@ -26,10 +28,12 @@ class Bundle:
         return f"{self.catalogue.version}-{self.questionnaire.version}"
 
 
-def load_bundle(measures_path: str | Path, questionnaire_path: str | Path) -> Bundle:
-    """Load both files; raise one ``DataError`` with every problem found in either."""
+def load_bundle(measures_path: str | Path, questionnaire_path: str | Path,
+                lists: Mapping[str, OfficialList] | None = None) -> Bundle:
+    """Load both files (and the official lists of ``rules/lists`` the catalogue references, unless
+    ``lists`` is given); raise one ``DataError`` with every problem found in any of them."""
     try:
-        catalogue = load_catalogue(measures_path)
+        catalogue = load_catalogue(measures_path, lists=lists)
     except DataError as catalogue_error:
         # Still report the questionnaire's own syntax/schema problems in the same run.
         from rules.catalogue import Catalogue as _Catalogue

@@ -1,9 +1,13 @@
 """Verdicts per DESIGN 3.3 (a contract): eligible / possible / ineligible, gateways, ranking, traces.
 
-* eligible   – every machine condition passes and every required gateway is held;
-* possible   – nothing fails, but something is unknown or misses a limit only within its margin,
+* eligible   – every machine condition passes, every required gateway is held and no formal
+               criterion is left as text (``criteria_formal``);
+* possible   – nothing fails, but something is unknown, a formal criterion is unchecked, a list
+               the measure depends on is unverified, or a limit is missed only within its margin,
                or a gateway is not held yet but is itself eligible or possible (the path is shown);
 * ineligible – a condition fails outside its margin, or a required gateway is ineligible.
+
+Expert criteria (``criteria_expert``) never change a verdict; they are shown as «решает экспертиза».
 
 The application window never changes a verdict; it ranks and it is shown. ``verdicts`` is the hot
 path (compiled conditions, no trace); ``explain`` builds the trace for the one measure shown.
@@ -109,9 +113,33 @@ class Evaluation:
 
 
 def verdicts(catalogue: Catalogue, profile: Mapping[str, Any]) -> dict[str, Verdict]:
-    """Verdict for every measure — the cheap call (no traces, no ranking)."""
-    evaluation = Evaluation(catalogue, prepare(profile))
-    return {m.id: evaluation.verdict(m)[0] for m in catalogue.measures}
+    """Verdict for every measure — the cheap call (no traces, no ranking).
+
+    The same rule as ``Evaluation.verdict``, written as one flat loop over ``catalogue.plan``
+    (gateways come before the measures that need them, so a gateway's verdict is always ready):
+    this is the hot path of DESIGN 3.3, kept within 3× a hand-written predicate.
+    """
+    prepared = prepare(profile)
+    get = prepared.get
+    used = prepared.get("used_measures", ())
+    eligible, possible, ineligible = Verdict.ELIGIBLE, Verdict.POSSIBLE, Verdict.INELIGIBLE
+    passed, failed = Status.PASS, Status.FAIL
+    out: dict[str, Verdict] = {}
+    for measure_id, evaluate, gateways in catalogue.plan:
+        own = evaluate(prepared)
+        if own is failed:
+            out[measure_id] = ineligible
+            continue
+        verdict = eligible if own is passed else possible
+        for gateway_id, status_field in gateways:
+            if (status_field and get(status_field) is True) or gateway_id in used:
+                continue
+            if out[gateway_id] is ineligible:
+                verdict = ineligible
+                break
+            verdict = possible
+        out[measure_id] = verdict
+    return out
 
 
 def match(catalogue: Catalogue, profile: Mapping[str, Any], today: dt.date | None = None) -> list[MeasureResult]:
@@ -123,22 +151,28 @@ def match(catalogue: Catalogue, profile: Mapping[str, Any], today: dt.date | Non
     evaluation = Evaluation(catalogue, prepared)
     needs = prepared.get("needs", frozenset())
     used = prepared.get("used_measures", frozenset())
-    results = []
-    for measure in catalogue.measures:
-        verdict, own = evaluation.verdict(measure)
-        results.append(
-            MeasureResult(
-                measure=measure,
-                verdict=verdict,
-                conditions=own,
-                path=evaluation.path(measure) if measure.requires and verdict is not Verdict.INELIGIBLE else (),
-                already_used=measure.id in used,
-                need_fit=len(measure.serves_needs & needs),
-                window_open=measure.window.is_open(today),
-            )
-        )
+    results = [_result(evaluation, measure, today, needs, used) for measure in catalogue.measures]
     results.sort(key=_rank_key)
     return results
+
+
+def _result(evaluation: Evaluation, measure: Measure, today: dt.date, needs: frozenset[str],
+            used: frozenset[str]) -> MeasureResult:
+    """The one builder of a ``MeasureResult`` (the list and the card agree by construction).
+
+    The gateway path is shown whenever the measure's own conditions do not fail: for a
+    possible measure it is the way in, for one blocked by an ineligible gateway it says which.
+    """
+    verdict, own = evaluation.verdict(measure)
+    return MeasureResult(
+        measure=measure,
+        verdict=verdict,
+        conditions=own,
+        path=evaluation.path(measure) if measure.requires and own is not Status.FAIL else (),
+        already_used=measure.id in used,
+        need_fit=len(measure.serves_needs & needs),
+        window_open=measure.window.is_open(today),
+    )
 
 
 def _rank_key(result: MeasureResult) -> tuple[int, bool, int, bool, float, str]:
@@ -167,6 +201,11 @@ class TraceLine:
     status: Status
     field: str = ""
     group: bool = False  # a heading such as «одно из:»
+    kind: str = "machine"  # machine | formal (a text criterion to confirm: «?») | expert («решает экспертиза»)
+
+
+FORMAL_ACTUAL = "подтвердит консультант по документам"
+EXPERT_ACTUAL = "решает экспертиза"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,22 +224,19 @@ def explain(catalogue: Catalogue, measure_id: str, profile: Mapping[str, Any],
     prepared = prepare(profile)
     measure = catalogue.by_id[measure_id]
     evaluation = Evaluation(catalogue, prepared)
-    verdict, own = evaluation.verdict(measure)
-    needs = prepared.get("needs", frozenset())
-    result = MeasureResult(
-        measure=measure,
-        verdict=verdict,
-        conditions=own,
-        path=evaluation.path(measure) if verdict is not Verdict.INELIGIBLE or own is not Status.FAIL else (),
-        already_used=measure.id in prepared.get("used_measures", frozenset()),
-        need_fit=len(measure.serves_needs & needs),
-        window_open=measure.window.is_open(today),
-    )
+    result = _result(evaluation, measure, today, prepared.get("needs", frozenset()),
+                     prepared.get("used_measures", frozenset()))
+    own, verdict = result.conditions, result.verdict
     trace = trace_condition(measure.eligibility, prepared) if measure.eligibility else None
-    lines = tuple(_flatten(trace, 0)) if trace else ()
+    machine = tuple(_flatten(trace, 0)) if trace else ()
+    formal = tuple(TraceLine(0, text, FORMAL_ACTUAL, Status.UNKNOWN, kind="formal") for text in measure.criteria_formal)
+    expert = tuple(TraceLine(0, text, EXPERT_ACTUAL, Status.PASS, kind="expert") for text in measure.criteria_expert)
+    lines = machine + formal + expert
     deciding_node = _deciding(trace) if trace and trace.status is not Status.PASS else None
-    deciding = next((line for line in lines if deciding_node and line.field == _field(deciding_node)
+    deciding = next((line for line in machine if deciding_node and line.field == _field(deciding_node)
                      and line.text == deciding_node.expected), None)
+    if deciding is None and own is Status.UNKNOWN and formal:
+        deciding = formal[0]  # the machine conditions pass; what holds the verdict back is a formal text
     deciding_gateway = None
     if own is not Status.FAIL and verdict is not Verdict.ELIGIBLE:
         blocked = [s for s in result.path if s.verdict is Verdict.INELIGIBLE]
@@ -265,6 +301,14 @@ def trace_json(explanation: Explanation) -> list[dict[str, Any]]:
                     and explanation.deciding.field == leaf.leaf.field:
                 item["deciding"] = True
             out.append(item)
+    for line in explanation.lines:
+        if line.kind == "formal":
+            item = {"criterion": "formal", "expected": line.text, "actual": line.actual, "result": "unknown"}
+            if explanation.deciding is line:
+                item["deciding"] = True
+            out.append(item)
+        elif line.kind == "expert":
+            out.append({"criterion": "expert", "expected": line.text, "actual": line.actual, "result": "expert"})
     for step in explanation.result.path:
         out.append({"requires": step.measure.id, "expected": f"сначала — {step.measure.title}",
                     "actual": "не получено", "result": "fail" if step.verdict is Verdict.INELIGIBLE else "unknown"})

@@ -15,7 +15,7 @@ verdicts — typically «возможно» — and stay visible.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,22 +70,40 @@ class QuestionnaireEngine:
 
     def current(self, progress: Progress) -> Node_ | None:
         """The next question to ask, or ``None`` when the questionnaire is finished."""
-        return self._walk(progress)[0]
+        return self.step(progress)[0]
 
-    def _walk(self, progress: Progress) -> tuple[Node_ | None, list[Node_]]:
-        """Follow the tree from the start with the current answers: (next to ask, asked before it)."""
-        nodes = self.questionnaire.nodes
+    def position(self, progress: Progress) -> tuple[int, int]:
+        """(number of the current question, estimated total) for the progress line."""
+        _, number, total = self.step(progress)
+        return number, total
+
+    def step(self, progress: Progress) -> tuple[Node_ | None, int, int]:
+        """(next question or None, its number, estimated total) — one walk of the branch.
+
+        The next question is the first node on the branch the answers choose that is unanswered
+        and still worth asking. The estimate counts every such node as if each remaining answer
+        were «не знаю» — an upper bound that shrinks as real answers come in: «не знаю» adds
+        nothing to the profile, so relevance and branches stay as they are now.
+        """
         profile = prepare(progress.answers)
         relevant = self.open_fields(profile)
+        pending = [node for node in self._branch(profile)
+                   if node.field not in progress.answers and self._worth_asking(node, profile, relevant)]
+        asked = len(progress.path)
+        if not pending:
+            return None, asked, asked
+        return pending[0], asked + 1, asked + len(pending)
+
+    def _branch(self, profile: Mapping[str, Any]) -> Iterator[Node_]:
+        """The nodes on the branch ``profile`` chooses, from the start, each at most once."""
+        nodes = self.questionnaire.nodes
         node_id = self.questionnaire.start
-        seen: list[Node_] = []
-        while node_id != END:
+        seen: set[str] = set()
+        while node_id != END and node_id not in seen:
+            seen.add(node_id)
             node = nodes[node_id]
-            if node.field not in progress.answers and self._worth_asking(node, profile, relevant):
-                return node, seen
-            seen.append(node)
+            yield node
             node_id = self.questionnaire.next_id(node, profile)
-        return None, seen
 
     def _worth_asking(self, node: Node_, profile: Mapping[str, Any], relevant: set[str]) -> bool:
         if node.always_ask or node.required or node.field in self._steering:
@@ -135,28 +153,6 @@ class QuestionnaireEngine:
                         frontier.append(gateway)
             self._serving[needs] = cached
         return measure_id in cached
-
-    def position(self, progress: Progress) -> tuple[int, int]:
-        """(number of the current question, estimated total) for the progress line.
-
-        The estimate counts the questions still worth asking on the current branch if every
-        remaining answer were «не знаю» — an upper bound that shrinks as real answers come in.
-        «Не знаю» adds nothing to the profile, so relevance and branches stay as they are now
-        and one walk of the tree is enough.
-        """
-        asked = len(progress.path)
-        profile = prepare(progress.answers)
-        relevant = self.open_fields(profile)
-        remaining = 0
-        node_id = self.questionnaire.start
-        while node_id != END:
-            node = self.questionnaire.nodes[node_id]
-            if node.field not in progress.answers and self._worth_asking(node, profile, relevant):
-                remaining += 1
-            node_id = self.questionnaire.next_id(node, profile)
-        if remaining == 0:
-            return asked, asked
-        return asked + 1, asked + remaining
 
     # --- answers ---------------------------------------------------------------------
 
@@ -209,12 +205,7 @@ class QuestionnaireEngine:
         nodes = self.questionnaire.nodes
         current = progress
         for _ in range(len(nodes)):
-            profile = prepare(current.answers)
-            on_walk: set[str] = set()
-            node_id = self.questionnaire.start
-            while node_id != END and node_id not in on_walk:
-                on_walk.add(node_id)
-                node_id = self.questionnaire.next_id(nodes[node_id], profile)
+            on_walk = {node.id for node in self._branch(prepare(current.answers))}
             gone = [n for n in current.path if n not in on_walk]
             if not gone:
                 return current

@@ -145,14 +145,44 @@ STATUSES = {
     "technopark_resident": "резидент технопарка Москвы",
     "sez_resident": "резидент ОЭЗ «Технополис Москва»",
     "msp_platform_account": "кабинет на МСП.РФ",
+    "manages_production_site": "собственник или управляющая компания производственной площадки",
+    "industrial_cluster_member": "участник промышленного кластера из реестра Минпромторга",
 }
 ACTIVITY = {
     "does_rnd": "ведём НИОКР",
-    "has_ip": "есть патенты или заявки",
-    "received_fsi_support": "уже получали грант ФСИ",
+    "patent_granted": "есть патент РФ на изобретение или полезную модель",
+    "patent_recent": "патент РФ получен за последние 12 месяцев",
+    "patent_application": "подана заявка на патент (в России или за рубежом)",
     "exports": "уже экспортируем",
     "plans_export": "планируем экспорт",
+    "wage_at_least_average": "средняя зарплата не ниже средней по Москве",
+    "ownership_over_209fz_limits": "у государства больше 25 % или у иностранных либо крупных компаний больше 49 %",
 }
+# ФСИ grants the company (or, for УМНИК, a founder) received, as programmes test them: «Старт»
+# completed is not «Развитие» received, and a founder's УМНИК is not the company's grant.
+FSI_GRANTS = {
+    "umnik_founder": "основатель — победитель «УМНИК»",
+    "student_startup": "«Студенческий стартап»",
+    "start": "«Старт»",
+    "business_start": "«Бизнес-Старт»",
+    "development": "«Развитие»",
+    "commercialization": "«Коммерциализация»",
+    "internationalization": "«Интернационализация»",
+    "cooperation": "«Кооперация»",
+}
+# used_measures ids → the grant they record (the «какими мерами пользовались» question sets both).
+FSI_MEASURES = {
+    "fsi-umnik": "umnik_founder",
+    "fsi-student-startup": "student_startup",
+    "fsi-start": "start",
+    "fsi-business-start": "business_start",
+    "fsi-development": "development",
+    "fsi-commercialization": "commercialization",
+    "fsi-internationalization": "internationalization",
+    "fsi-cooperation": "cooperation",
+}
+_FOUNDER_ONLY = frozenset({"umnik_founder"})
+PATENT_FACTS = ("patent_granted", "patent_recent", "patent_application")
 CHECKLISTS: dict[str, dict[str, str]] = {"statuses": STATUSES, "activity": ACTIVITY}
 
 
@@ -184,7 +214,7 @@ _FIELD_LIST: tuple[ProfileField, ...] = (
         FieldType.ENUM,
         "Категория МСП",
         SME_CATEGORIES,
-        derived_from=("applicant_type", "headcount", "income_mln"),
+        derived_from=("applicant_type", "headcount", "income_mln", "ownership_over_209fz_limits"),
     ),
     ProfileField("company_age_months", FieldType.INT, "Возраст компании", minimum=0, maximum=2400, unit="мес."),
     ProfileField("okved_main", FieldType.OKVED, "Основной ОКВЭД"),
@@ -199,13 +229,29 @@ _FIELD_LIST: tuple[ProfileField, ...] = (
     _checked("mtk_status", "Статус малой технологической компании (МТК)", "statuses"),
     _checked("it_accredited", "Аккредитованная ИТ-компания", "statuses"),
     _checked("msp_platform_account", "Есть личный кабинет на МСП.РФ", "statuses"),
-    ProfileField("activity", FieldType.SET, "Технологии и рынки", ACTIVITY),
+    _checked("manages_production_site", "Собственник или управляющая компания производственной площадки", "statuses"),
+    _checked("industrial_cluster_member", "Участник промышленного кластера из реестра Минпромторга", "statuses"),
+    ProfileField("activity", FieldType.SET, "Технологии, рынки и компания", ACTIVITY),
     _checked("does_rnd", "Ведёт НИОКР", "activity"),
-    _checked("has_ip", "Есть патенты или заявки на изобретения", "activity"),
+    _checked("patent_granted", "Есть патент РФ на изобретение или полезную модель", "activity"),
+    _checked("patent_recent", "Патент РФ получен за последние 12 месяцев", "activity"),
+    _checked("patent_application", "Подана заявка на патент", "activity"),
+    ProfileField("has_ip", FieldType.BOOL, "Есть патент или заявка на патент", derived_from=PATENT_FACTS),
     _checked("exports", "Уже экспортирует", "activity"),
     _checked("plans_export", "Планирует экспорт", "activity"),
+    _checked("wage_at_least_average", "Средняя зарплата не ниже средней по региону", "activity"),
+    _checked("ownership_over_209fz_limits",
+             "Доля государства больше 25 % или иностранных либо крупных компаний больше 49 % (209-ФЗ)", "activity"),
+    ProfileField("it_income_share_pct", FieldType.NUMBER, "Доля доходов от ИТ-деятельности", minimum=0, maximum=100,
+                 unit="%"),
+    ProfileField("export_share_pct", FieldType.NUMBER, "Доля экспорта в выручке", minimum=0, maximum=100, unit="%"),
+    ProfileField("main_activity_income_share_pct", FieldType.NUMBER, "Доля доходов от основного вида деятельности",
+                 minimum=0, maximum=100, unit="%"),
     _bool("tax_debt", "Есть долги по налогам"),
-    _checked("received_fsi_support", "Уже получали поддержку Фонда содействия инновациям", "activity"),
+    ProfileField("fsi_grants_received", FieldType.SET, "Гранты ФСИ, которые уже получали", FSI_GRANTS,
+                 derived_from=("used_measures",)),
+    ProfileField("received_fsi_support", FieldType.BOOL, "Компания уже получала грант Фонда содействия инновациям",
+                 derived_from=("fsi_grants_received",)),
     _bool("is_student", "Студент или аспирант"),
     ProfileField("age_years", FieldType.INT, "Возраст заявителя", minimum=14, maximum=100, unit="лет"),
     ProfileField(
@@ -255,14 +301,18 @@ def _category_by(value: float | None, index: int) -> str | None:
     return "large"
 
 
-def sme_category(applicant_type: str | None, headcount: int | None, income_mln: float | None) -> str | None:
+def sme_category(applicant_type: str | None, headcount: int | None, income_mln: float | None,
+                 ownership_over_limits: bool | None = None) -> str | None:
     """Category per 209-ФЗ art. 4: the *larger* of the headcount and income categories wins.
 
     Exceeding either medium limit makes the company ``large``; so a known value over a
     medium limit decides ``large`` even when the other value is unknown. Individuals,
-    the self-employed, universities and research organisations are ``none``.
+    the self-employed, universities and research organisations are ``none``. A company whose
+    owners break art. 4 p. 1.1 (state, regions, municipalities, public organisations over 25 %;
+    foreign or non-SME companies over 49 %) is no SME at all, ``none``, whatever its size; an
+    unknown ownership does not change the category (the SME registry applies that test itself).
     """
-    if applicant_type in _NON_SME_APPLICANTS:
+    if applicant_type in _NON_SME_APPLICANTS or ownership_over_limits is True:
         return "none"
     by_people = _category_by(headcount, 0)
     by_income = _category_by(income_mln, 1)
@@ -281,15 +331,40 @@ def derive(profile: Mapping[str, Any]) -> dict[str, Any]:
         spec = FIELDS.get(name)
         if spec is not None and spec.type is FieldType.SET and not isinstance(value, frozenset):
             out[name] = frozenset(value)
-    if out.get("sme_category") is None:
-        out["sme_category"] = sme_category(
-            out.get("applicant_type"), out.get("headcount"), out.get("income_mln")
-        )
     for checklist, items in CHECKLISTS.items():
         ticked = out.get(checklist)
         if ticked is not None:
             for name in items:
                 out.setdefault(name, name in ticked)
+    if out.get("patent_recent") is True:
+        out["patent_granted"] = True  # a patent granted this year is a granted patent
+    elif out.get("patent_granted") is False:
+        out.setdefault("patent_recent", False)  # … and without any granted patent there is no recent one
+    if out.get("sme_category") is None:
+        out["sme_category"] = sme_category(
+            out.get("applicant_type"), out.get("headcount"), out.get("income_mln"),
+            out.get("ownership_over_209fz_limits"),
+        )
+    if out.get("has_ip") is None:
+        facts = [out.get(name) for name in PATENT_FACTS]
+        if any(facts):
+            out["has_ip"] = True
+        elif all(fact is False for fact in facts):
+            out["has_ip"] = False
+    elif out["has_ip"] is False:  # «no patents, no applications» given as one fact settles each
+        for name in PATENT_FACTS:
+            out.setdefault(name, False)
+    if out.get("exports") is False:
+        out.setdefault("export_share_pct", 0)  # no export at all is a 0 % share
+    if out.get("fsi_grants_received") is None and "used_measures" in out:
+        out["fsi_grants_received"] = frozenset(
+            FSI_MEASURES[m] for m in out["used_measures"] if m in FSI_MEASURES)
+    if out.get("received_fsi_support") is None and "fsi_grants_received" in out:
+        out["received_fsi_support"] = bool(out["fsi_grants_received"] - _FOUNDER_ONLY)
+    elif out.get("received_fsi_support") is False and "fsi_grants_received" not in out:
+        # «the company never got ФСИ money» given as one fact: none of the company's own grants
+        # (a founder's УМНИК stays unrecorded; no measure tests for its absence).
+        out["fsi_grants_received"] = frozenset()
     if out.get("is_manufacturing") is None and out.get("okved_main"):
         code = parse_okved(str(out["okved_main"]))
         out["is_manufacturing"] = is_manufacturing_okved(code) if code else None
@@ -313,4 +388,9 @@ def fields_behind(name: str) -> tuple[str, ...]:
     spec = FIELDS[name]
     if not spec.derived:
         return (name,)
-    return (name, *spec.derived_from) if spec.askable else spec.derived_from
+    if spec.askable:
+        return (name, *spec.derived_from)
+    out: list[str] = []
+    for source in spec.derived_from:  # a derivation over derived fields: down to what is asked
+        out.extend(f for f in fields_behind(source) if f not in out)
+    return tuple(out)

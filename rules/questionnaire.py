@@ -295,9 +295,13 @@ def _cross_check(start: str, nodes: dict[str, Node_], located: dict[str, tuple[N
                          hint="point a 'next' or 'goto' at it, or remove it")
     asked = {n.field for n in nodes.values()}
     settable = set(asked)
-    for name, spec in FIELDS.items():
-        if spec.derived and any(source in asked for source in spec.derived_from):
-            settable.add(name)
+    grown = True
+    while grown:  # derivations over derived fields (used_measures → fsi_grants_received → received_fsi_support)
+        grown = False
+        for name, spec in FIELDS.items():
+            if name not in settable and spec.derived and any(source in settable for source in spec.derived_from):
+                settable.add(name)
+                grown = True
     for name in sorted(catalogue.used_fields() - settable):
         reader.error(root, f"measures use field {name!r} but no question sets it", "nodes",
                      hint=f"add a question with field: {name}")

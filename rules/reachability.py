@@ -22,8 +22,9 @@ from rules.data import Bundle
 from rules.eligibility import Verdict, verdicts
 from rules.engine import Progress, QuestionnaireEngine
 from rules.errors import Problem
+from rules.okved import in_code_set
 from rules.okved import matches as okved_matches
-from rules.profile import FIELDS, FieldType, fields_behind, with_checklists
+from rules.profile import FIELDS, FSI_MEASURES, PATENT_FACTS, FieldType, fields_behind, with_checklists
 from rules.questionnaire import Node_
 
 Profile = dict[str, Any]
@@ -169,10 +170,26 @@ def _realise_derived(witness: Profile) -> None:
     manufacturing = witness.pop("is_manufacturing", None)
     if manufacturing is not None:
         witness.setdefault("okved_main", _MANUFACTURING_CODE if manufacturing else _NON_MANUFACTURING_CODE)
+    has_ip = witness.pop("has_ip", None)
+    if has_ip is not None:
+        for name in PATENT_FACTS:
+            witness.setdefault(name, has_ip if name == "patent_granted" else False)
+    used = set(witness.get("used_measures") or ())
+    grants = witness.pop("fsi_grants_received", None)
+    received = witness.pop("received_fsi_support", None)
+    if grants is not None:
+        by_grant = {grant: measure_id for measure_id, grant in FSI_MEASURES.items()}
+        used |= {by_grant[grant] for grant in grants}
+    elif received:
+        used.add("fsi-start")
+    if grants is not None or received is not None:
+        witness["used_measures"] = frozenset(used)
 
 
 def _satisfy(condition: Condition, witness: Profile, choice: int) -> None:
     if isinstance(condition, Leaf):
+        if condition.op in ("not_in", "okved_not_in") and condition.field in witness:
+            return  # an exclusion does not overwrite the value another condition asked for
         value = _passing_value(condition)
         if value is not None:
             _merge(witness, condition.field, value)
@@ -220,6 +237,10 @@ def _passing_value(leaf: Leaf) -> Any:
         return _number(leaf.field, bound)
     if leaf.op == "okved":
         return _okved_in(leaf.value[0])
+    if leaf.op == "okved_in":
+        return _okved_in(sorted(leaf.codes)[0])
+    if leaf.op == "okved_not_in":
+        return _code_outside(leaf.codes)
     if leaf.op == "has_any":
         return frozenset(sorted(leaf.value)[:1])
     if leaf.op == "has_none":
@@ -248,8 +269,19 @@ def _failing_value(leaf: Leaf) -> Any:
             if not any(okved_matches(code, p) for p in leaf.value):
                 return code
         return None
+    if leaf.op == "okved_in":
+        return _code_outside(leaf.codes)
+    if leaf.op == "okved_not_in":
+        return _okved_in(sorted(leaf.codes)[0])
     if leaf.op == "has_any":
         return frozenset()
+    return None
+
+
+def _code_outside(codes: frozenset[str]) -> str | None:
+    for code in (_NON_MANUFACTURING_CODE, _MANUFACTURING_CODE, "01.11", "72.19", "47.91"):
+        if not in_code_set(code, codes):
+            return code
     return None
 
 
@@ -280,19 +312,28 @@ def reachability(bundle: Bundle, extra: Mapping[str, Iterable[Mapping[str, Any]]
         candidates: list[Mapping[str, Any]] = list((extra or {}).get(measure.id, ()))
         candidates += witnesses_for(bundle.catalogue, measure)
         best: Walk | None = None
+        target = best_verdict(measure)
         for witness in candidates:
             result = walk(bundle, measure.id, witness)
             if best is None or _better(result, best):
                 best = result
-            if result.verdict is Verdict.ELIGIBLE:
+            if _RANK[result.verdict] <= _RANK[target]:
                 break
-        out.append(Reachability(measure.id, best is not None and best.verdict is Verdict.ELIGIBLE, best))
+        out.append(Reachability(measure.id, best is not None and _RANK[best.verdict] <= _RANK[target], best))
     return out
 
 
+_RANK = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLE: 1, Verdict.INELIGIBLE: 2}
+
+
+def best_verdict(measure: Measure) -> Verdict:
+    """The best verdict the measure can give: «Возможно» when a formal criterion stays text or an
+    unverified list decides (DESIGN 3.3), else «Подходит»."""
+    return Verdict.ELIGIBLE if measure.can_be_eligible else Verdict.POSSIBLE
+
+
 def _better(candidate: Walk, current: Walk) -> bool:
-    rank = {Verdict.ELIGIBLE: 0, Verdict.POSSIBLE: 1, Verdict.INELIGIBLE: 2}
-    return rank[candidate.verdict] < rank[current.verdict]
+    return _RANK[candidate.verdict] < _RANK[current.verdict]
 
 
 def unreachable_warnings(bundle: Bundle) -> list[Problem]:
@@ -311,8 +352,8 @@ def unreachable_warnings(bundle: Bundle) -> list[Problem]:
             file=bundle.catalogue.path,
             line=by_id[item.measure_id].line,
             column=1,
-            message=f"measure {item.measure_id!r} cannot become eligible through the questionnaire "
-                    f"(best verdict: {item.best.verdict.value if item.best else 'none'})",
+            message=f"measure {item.measure_id!r} cannot become {best_verdict(by_id[item.measure_id]).value} "
+                    f"through the questionnaire (best verdict: {item.best.verdict.value if item.best else 'none'})",
             hint=hint,
             severity="warning",
         ))

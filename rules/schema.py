@@ -287,10 +287,11 @@ class Number(Spec):
             value = _constructor.construct_yaml_float(scalar)
         else:
             return reader.error(node, f"expected {kind}, found {describe(node)} {scalar.value!r}", path)
+        allowed = _range_text(self.minimum, self.maximum)
         if self.minimum is not None and value < self.minimum:
-            return reader.error(node, f"{value} is below the minimum {self.minimum}", path)
+            return reader.error(node, f"{value} is below the minimum {self.minimum}", path, allowed=allowed)
         if self.maximum is not None and value > self.maximum:
-            return reader.error(node, f"{value} is above the maximum {self.maximum}", path)
+            return reader.error(node, f"{value} is above the maximum {self.maximum}", path, allowed=allowed)
         return value
 
     def json(self) -> dict[str, Any]:
@@ -302,6 +303,17 @@ class Number(Spec):
         if self.description:
             out["description"] = self.description
         return out
+
+
+def _range_text(low: float | None, high: float | None) -> str:
+    def show(value: float) -> str:
+        return str(int(value)) if float(value).is_integer() else str(value)
+
+    if low is not None and high is not None:
+        return f"{show(low)}..{show(high)}"
+    if low is not None:
+        return f">= {show(low)}"
+    return f"<= {show(high)}" if high is not None else ""
 
 
 @dataclass
@@ -481,6 +493,10 @@ def read_pairs(node: Node, reader: Reader, path: str, name: str) -> list[tuple[s
         seen[key] = key_node
         out.append((key, key_node, value_node))
     return out
+
+
+def closest_hint(key: str, allowed: Iterable[str]) -> str:
+    return _closest_hint(key, allowed)
 
 
 def _closest_hint(key: str, allowed: Iterable[str]) -> str:

@@ -26,8 +26,11 @@ def test_every_measure_has_an_eligible_and_an_ineligible_case(bundle: Bundle) ->
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
             for measure_id, verdict in case["expect"].items():
                 seen.setdefault(measure_id, set()).add(verdict)
-    missing = {m.id: sorted({"eligible", "ineligible"} - seen.get(m.id, set()))
-               for m in bundle.catalogue.measures if not {"eligible", "ineligible"} <= seen.get(m.id, set())}
+    # A measure capped by design (a formal criterion left as text, an unverified list) is at best
+    # «possible»: its best case is a possible one (DESIGN 3.3).
+    best = {m.id: "eligible" if m.can_be_eligible else "possible" for m in bundle.catalogue.measures}
+    missing = {m.id: sorted({best[m.id], "ineligible"} - seen.get(m.id, set()))
+               for m in bundle.catalogue.measures if not {best[m.id], "ineligible"} <= seen.get(m.id, set())}
     # A measure with no machine conditions excludes nobody; it needs no ineligible case.
     missing = {k: v for k, v in missing.items() if v != ["ineligible"] or bundle.catalogue.by_id[k].eligibility}
     assert not missing, missing

@@ -50,7 +50,7 @@ TYPICAL: dict[str, tuple[dict[str, Any], int]] = {
         "headcount": 60, "income_mln": 400, "company_age_months": 120, "okved_main": "26.51",
         "sector": "electronics", "stage": "growth", "does_rnd": True, "cluster": "zelenograd",
         "plans_export": True,
-    }, 11),
+    }, 12),  # issue 13: +1 — `stage` now decides ФСИ «Коммерциализация» (equipment for serial production)
     "300-person company wanting loans and subsidies": ({
         **_ANSWERS_NO, "needs": frozenset({"loan", "subsidy"}), "applicant_type": "legal_entity",
         "headcount": 300, "income_mln": 5000, "company_age_months": 200, "okved_main": "28.41",

@@ -3,6 +3,11 @@
 Each module in ``bot.cli`` exposes ``register(subparsers)`` which adds its parser and
 sets ``handler=`` to a function taking the parsed namespace and returning an exit code.
 The order of ``COMMANDS`` is the order of ``navigator --help``.
+
+Russian words: what a command prints lives in ``bot.texts`` (``console`` for the offline
+interview, ``ask`` and ``match``; ``registry``; ``operations`` for settings, webhook, reports and
+generated files). argparse's ``help=``, ``metavar=``, ``description=`` and ``epilog=`` stay inline,
+next to the option they document; ``tests/texts/test_copy_lives_in_texts.py`` allows exactly those.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.texts.operations import bad_setting
+
 COMMANDS: tuple[str, ...] = (
     "console",
     "check",
@@ -21,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "run",
     "ask",
     "eval_search",
+    "eval_verdicts",
     "schema",
     "migrate",
     "registry",
@@ -38,13 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"bot.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"bot.cli.{name}":
-                continue  # a command whose module is not written yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"bot.cli.{name}").register(sub)
     return parser
 
 
@@ -59,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:  # a bad setting in the environment or .env: say which, no traceback
         for error in exc.errors():
             name = "_".join(str(part) for part in error["loc"]).upper()
-            print(f"Неверная настройка {name}={error.get('input')!r}: {error['msg']}", file=sys.stderr)
+            print(bad_setting(name, error.get("input"), error["msg"]), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.cli.data_files import add_data_arguments, load_or_report
+from bot.texts import console as texts
 from rules.errors import DataError
 from rules.profile_file import load_profile
 from rules.search import Hit, SearchResult, build_index, load_faq, load_synonyms, search
@@ -22,8 +23,6 @@ from rules.search.faq import DEFAULT_PATH as FAQ_PATH
 from rules.search.fits import profile_fits, with_reasons
 from rules.search.morphology import shared
 from rules.search.synonyms import DEFAULT_PATH as SYNONYMS_PATH
-
-VERDICT_WORDS = {"eligible": "подходит", "possible": "возможно подходит", "ineligible": "не подходит"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +34,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_data_arguments(parser)
     parser.add_argument("--faq", default=str(FAQ_PATH), help="FAQ file")
     parser.add_argument("--synonyms", default=str(SYNONYMS_PATH), help="synonyms file")
+    parser.add_argument("--database-url", help="registry of projects to search too (default: DATABASE_URL)")
+    parser.add_argument("--no-projects", action="store_true", help="search measures and FAQ only")
     parser.set_defaults(handler=run)
 
 
@@ -55,6 +56,17 @@ def run(args: argparse.Namespace) -> int:
     result = search(index, args.text, fits=fits, limit=max(1, args.limit))
     if profile is not None:
         result = with_reasons(result, catalogue, profile)
+    if not args.no_projects:  # published projects are hits of their own kind, «project»
+        from dataclasses import replace
+
+        from bot.cli.ask_projects import project_hits
+        from bot.config import Settings
+
+        url = args.database_url or Settings().database_url
+        extra = project_hits(args.text, url, args.synonyms, max(1, args.limit))
+        if extra:
+            merged = sorted([*result.hits, *extra], key=lambda h: -h.score)[: max(1, args.limit)]
+            result = replace(result, hits=tuple(merged), confident=True)
     if args.json:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -83,10 +95,12 @@ def to_json(result: SearchResult) -> dict[str, Any]:
 def _hit_line(number: int, hit: Hit, answers: Mapping[str, str]) -> str:
     if hit.kind == "faq":
         answer = answers.get(hit.id, "")
-        return f"{number}. Вопрос: {hit.title}\n   {answer}"
+        return texts.faq_line(number, hit.title, answer)
+    if hit.kind == "project":
+        return texts.project_line(number, hit.id, hit.title)
     line = f"{number}. {hit.title}"
     if hit.verdict is not None:
-        line += f" — {VERDICT_WORDS.get(hit.verdict, hit.verdict)}"
+        line += f" — {texts.VERDICT_WORDS.get(hit.verdict, hit.verdict)}"
         if hit.reason:
             line += f": {hit.reason}"
     return line
@@ -95,14 +109,14 @@ def _hit_line(number: int, hit: Hit, answers: Mapping[str, str]) -> str:
 def to_text(result: SearchResult, answers: Mapping[str, str]) -> str:
     """Russian text as the bot would say it (without buttons)."""
     if not result.hits:
-        return "Ничего не нашлось. Попробуйте сказать иначе или спросите консультанта."
+        return texts.NOTHING_FOUND
     lines: list[str] = []
     if result.confident:
-        lines.append(f"По запросу «{result.query}» нашлось:")
+        lines.append(texts.found_header(result.query))
         lines.extend(_hit_line(i, h, answers) for i, h in enumerate(result.hits, 1))
     else:
-        lines.append(f"Не уверен, что правильно понял «{result.query}». Ближе всего вот эти меры:")
+        lines.append(texts.unsure_header(result.query))
         shown = result.alternatives or result.hits[:3]
         lines.extend(_hit_line(i, h, answers) for i, h in enumerate(shown, 1))
-        lines.append("Если это не то — задайте вопрос консультанту, он ответит лично.")
+        lines.append(texts.NOT_IT)
     return "\n".join(lines)

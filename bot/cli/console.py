@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from bot.cli.data_files import add_data_arguments, load_or_report
 from bot.services.journey import INN_STEP_FOR
+from bot.texts import console as texts
 from bot.texts.cards import card_text
 from bot.texts.results import (
     INELIGIBLE,
@@ -30,12 +31,6 @@ from rules.engine import Progress, StaleStep, parse_answer
 from rules.errors import AnswerError
 from rules.presentation import Arrangement, arrange
 from rules.questionnaire import Node_
-
-SKIP_WORDS = {"?", "не знаю", "незнаю", "хз", "skip"}
-BACK_WORDS = {"<", "назад", "back"}
-QUIT_WORDS = {"q", "выход", "quit", "exit"}
-YES = {"1", "да", "д", "yes", "y", "+"}
-NO = {"2", "нет", "н", "no", "n", "-"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -82,21 +77,20 @@ class Console:
         return answer.strip()
 
     def run(self) -> int:
-        self.say("Навигатор по мерам поддержки бизнеса Москвы — офлайн-версия бота.")
-        self.say("Отвечайте номером варианта (несколько — через запятую, «0» — ничего из списка), «?» — не знаю, "
-                 "«<» — назад, «q» — выход.")
+        self.say(texts.GREETING)
+        self.say(texts.HOW_TO_ANSWER)
         progress = Progress(version=self.bundle.questionnaire.version)
         while (node := self.engine.current(progress)) is not None:
             number, total = self.engine.position(progress)
             self.say()
-            self.say(f"Вопрос {number} из ~{total}. {node.text}")
+            self.say(texts.question_line(number, total, node.text))
             if node.hint:
                 self.say(f"  ({node.hint})")
             for index, label in enumerate(_labels(node), 1):
                 self.say(f"  {index}) {label}")
             answer = self.ask()
-            if answer is None or answer.lower() in QUIT_WORDS:
-                self.say("До встречи! Ответы в офлайн-режиме не сохраняются.")
+            if answer is None or answer.lower() in texts.QUIT_WORDS:
+                self.say(texts.GOODBYE)
                 return 0
             try:
                 progress = self._apply(node, progress, answer)
@@ -113,21 +107,21 @@ class Console:
 
     def _apply(self, node: Node_, progress: Progress, answer: str) -> Progress:
         lowered = answer.lower()
-        if lowered in BACK_WORDS:
+        if lowered in texts.BACK_WORDS:
             if not progress.path:
-                raise AnswerError("Это первый вопрос, назад некуда.")
+                raise AnswerError(texts.FIRST_QUESTION)
             return self.engine.back(progress)
-        if lowered in SKIP_WORDS:
+        if lowered in texts.SKIP_WORDS:
             return self.engine.skip(progress, node.id)
         return self.engine.answer(progress, node.id, self._value(node, answer))
 
     def _value(self, node: Node_, answer: str) -> Any:
         if node.kind == "yesno":
-            if answer.lower() in YES:
+            if answer.lower() in texts.YES:
                 return True
-            if answer.lower() in NO:
+            if answer.lower() in texts.NO:
                 return False
-            raise AnswerError("Ответьте 1 (да) или 2 (нет), или «?» — не знаю.")
+            raise AnswerError(texts.ANSWER_YES_NO)
         if node.kind in ("choice", "multi"):
             return _pick(node, answer)
         return parse_answer(node, answer)
@@ -142,12 +136,12 @@ class Console:
         results = match(catalogue, profile, today)
         arrangement = arrange(catalogue, results, profile.get("needs") or ())
         self.say()
-        self.say("Готово. Вот что подходит вашей компании:")
+        self.say(texts.RESULTS_HEADER)
         self.say()
         self.say(results_text(arrangement, html=False, today=today))
         buttons = group_buttons(arrangement)
-        menu = {(INELIGIBLE_LETTER if key == INELIGIBLE else letter): (key, label)
-                for letter, (key, label) in zip(GROUP_LETTERS, buttons, strict=False)}
+        menu = {(texts.INELIGIBLE_LETTER if key == INELIGIBLE else letter): (key, label)
+                for letter, (key, label) in zip(texts.GROUP_LETTERS, buttons, strict=False)}
         if arrangement.offered:
             for letter, (_, label) in menu.items():
                 self.say(f"  {letter}) {label}")
@@ -161,10 +155,10 @@ class Console:
         self.say(card_text(explain(catalogue, top.measure.id, profile, today), today=today))
         while True:
             self.say()
-            self.say("Номер — открыть меру из списка; буква — открыть группу; Enter или «q» — выход.")
+            self.say(texts.OPEN_CARD)
             answer = self.ask()
-            if not answer or answer.lower() in QUIT_WORDS:
-                self.say("Спасибо! В Telegram-боте можно сохранить меры в «Мой план» и задать вопрос консультанту ЦКР.")
+            if not answer or answer.lower() in texts.QUIT_WORDS:
+                self.say(texts.THANKS)
                 return
             if answer.lower() in menu:
                 key = menu[answer.lower()][0]
@@ -172,7 +166,7 @@ class Console:
                 continue
             chosen = numbered.get(answer)
             if chosen is None:
-                self.say("Нет такого номера или буквы в списке.")
+                self.say(texts.NO_SUCH_NUMBER)
                 continue
             self.say("—" * 40)
             self.say(card_text(explain(catalogue, chosen, profile, today), today=today))
@@ -201,17 +195,12 @@ class Console:
 
 def _labels(node: Node_) -> list[str]:
     if node.kind == "yesno":
-        return ["Да", "Нет"]
+        return list(texts.YES_NO_LABELS)
     return [option.label for option in node.options]
 
 
-GROUP_LETTERS = "абвгдежзиклм"  # groups of «Ещё подходит вам», in screen order
-INELIGIBLE_LETTER = "н"  # «Не подходит»
-NOTHING_WORDS = {"0", "-", "ничего", "нет", "никакими", "ничем"}
-
-
 def _pick(node: Node_, answer: str) -> Any:
-    if node.kind == "multi" and answer.lower() in NOTHING_WORDS:
+    if node.kind == "multi" and answer.lower() in texts.NOTHING_WORDS:
         return frozenset()
     parts = [p.strip() for p in answer.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     chosen: list[str] = []
@@ -220,12 +209,12 @@ def _pick(node: Node_, answer: str) -> Any:
         found = [o.value for i, o in enumerate(node.options, 1)
                  if part == str(i) or lowered in (o.value.lower(), o.label.lower())]
         if not found:
-            raise AnswerError(f"Нет варианта «{part}». Введите номер от 1 до {len(node.options)}.")
+            raise AnswerError(texts.no_such_option(part, len(node.options)))
         chosen.append(found[0])
     if not chosen:
-        raise AnswerError("Введите номер варианта.")
+        raise AnswerError(texts.ENTER_NUMBER)
     if node.kind == "choice":
         if len(chosen) > 1:
-            raise AnswerError("Здесь нужен один вариант.")
+            raise AnswerError(texts.ONE_OPTION)
         return chosen[0]
     return frozenset(chosen)

@@ -15,16 +15,10 @@ from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.services import inn_prefill
+from bot.texts import console as console_texts
 from bot.texts import inn as inn_texts
 from rules.engine import Progress, QuestionnaireEngine
 from rules.identifiers import check_inn, reask_message
-
-CONSOLE_PROMPT = "Знаете ИНН? Введите — заполним анкету сами (Enter — пропустить)."
-CONFIRM_PROMPT = "Всё верно? 1 — да, 2 — нет"
-NOT_LOADED = (
-    "Реестр МСП не загружен (navigator registry import …), поэтому анкету по ИНН заполнить "
-    "не получится — продолжим с вопросами."
-)
 
 
 class _Console(Protocol):
@@ -102,13 +96,13 @@ def ask_inn(console: _Console, progress: Progress) -> Progress:
     """
     if not registry_available():
         console.say()
-        console.say(NOT_LOADED)
+        console.say(console_texts.INN_NOT_LOADED)
         return progress
     while True:
         console.say()
-        console.say(CONSOLE_PROMPT)
+        console.say(console_texts.INN_PROMPT)
         answer = console.ask()
-        if not answer or answer.lower() in {"?", "-", "пропустить", "не знаю"}:
+        if not answer or answer.lower() in console_texts.INN_SKIP_WORDS:
             return progress
         check = check_inn(answer)
         if check.valid:
@@ -116,7 +110,7 @@ def ask_inn(console: _Console, progress: Progress) -> Progress:
         console.say(reask_message(check))
     found = lookup(check.value)
     if found is None:
-        console.say(NOT_LOADED)
+        console.say(console_texts.INN_NOT_LOADED)
         return progress
     values: dict[str, Any] = {"inn": check.value}
     items = inn_texts.labelled(inn_prefill.offered(found.prefill, progress.answers))
@@ -126,13 +120,13 @@ def ask_inn(console: _Console, progress: Progress) -> Progress:
         return console.engine.prefill(progress, values)
     console.say(inn_texts.summary(found, items, progress.answers))
     while True:
-        console.say(CONFIRM_PROMPT)
+        console.say(console_texts.INN_CONFIRM_PROMPT)
         reply = (console.ask() or "").lower()
-        if reply in {"1", "да", "д", "y", "yes"}:
+        if reply in console_texts.INN_YES:
             values.update({name: value for name, value, _ in items})
-            console.say("Записали — эти вопросы пропустим.")
+            console.say(console_texts.INN_CONFIRMED)
             break
-        if reply in {"2", "нет", "н", "n", "no", ""}:
-            console.say("Хорошо, спросим эти данные в анкете.")
+        if reply in console_texts.INN_NO:
+            console.say(console_texts.INN_REJECTED)
             break
     return console.engine.prefill(progress, values)

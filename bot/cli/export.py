@@ -24,7 +24,7 @@ COLUMNS = ("ticket", "status", "user", "measure_id", "consultant", "created_at",
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("export", help="выгрузка для отчётности: navigator export tickets --csv FILE")
-    parser.add_argument("what", choices=["tickets"], help="что выгрузить")
+    parser.add_argument("what", choices=["tickets", "projects"], help="что выгрузить")
     parser.add_argument("--csv", required=True, type=Path, help="файл CSV (UTF-8)")
     parser.add_argument("--database-url", help="вместо DATABASE_URL из окружения")
     parser.set_defaults(handler=handle)
@@ -73,6 +73,10 @@ async def rows(url: str) -> list[dict[str, str]]:
 
 def handle(args: argparse.Namespace) -> int:
     url = args.database_url or Settings().database_url
+    if args.what == "projects":
+        from bot.cli.export_projects import export
+
+        return export(url, args.csv)
     try:
         found = asyncio.run(rows(url))
     except Exception as exc:  # a clear line, not a traceback

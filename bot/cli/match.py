@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.cli.data_files import add_data_arguments, load_or_report
 from bot.texts.cards import card_text, results_text
+from bot.texts.console import no_such_measure
 from rules.eligibility import explain, match, trace_json
 from rules.errors import DataError
 from rules.profile_file import load_profile
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     print(results_text(results, per_group=None if args.all else 5))
     if args.card:
         if args.card not in catalogue.by_id:
-            print(f"\nНет меры с id {args.card!r}.", file=sys.stderr)
+            print(no_such_measure(args.card), file=sys.stderr)
             return 1
         print()
         print(card_text(explain(catalogue, args.card, profile, today)))

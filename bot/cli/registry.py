@@ -22,15 +22,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Settings
+from bot.texts import registry as texts
 from bot.texts.inn import not_found_text
+from bot.texts.registry import DATASET_LABELS
 from rules.registry.stream import StreamStats
-
-DATASET_LABELS = {
-    "rsmp": "Единый реестр субъектов МСП",
-    "revexp": "доходы и расходы организаций (revexp)",
-    "sshr2019": "среднесписочная численность (sshr2019)",
-}
-SME_CATEGORY_LABELS = {1: "микропредприятие", 2: "малое предприятие", 3: "среднее предприятие"}
 
 
 def register(subparsers: Any) -> None:
@@ -93,10 +88,7 @@ class ProgressBar:
         rate = stats.docs_seen / elapsed
         eta = elapsed * (1 - share) / share if share > 0 else 0.0
         bar = "#" * int(share * 30)
-        line = (
-            f"\r[{bar:<30}] {share * 100:5.1f} %  {_n(stats.docs_seen)} записей  "
-            f"{_n(round(rate))} зап/с  осталось {_duration(eta)} "
-        )
+        line = texts.progress(bar, share, _n(stats.docs_seen), _n(round(rate)), _duration(eta))
         self.stream.write(line + ("\n" if final else ""))
         self.stream.flush()
 
@@ -119,24 +111,23 @@ def handle_import(args: argparse.Namespace) -> int:
 
     path: Path = args.zip
     if not path.is_file():
-        print(f"Файл не найден: {path}", file=sys.stderr)
+        print(texts.file_not_found(path), file=sys.stderr)
         return 2
     url = database_url(args)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     region = None if args.all else (args.region or ("77" if is_sqlite else None))
     if region is not None and not (len(region) == 2 and region.isdigit()):
-        print("Код региона — две цифры, например 77 для Москвы.", file=sys.stderr)
+        print(texts.BAD_REGION, file=sys.stderr)
         return 2
     dataset = args.dataset or guess_dataset(path)
     try:
         upgrade(url)  # before the event loop (DESIGN 7); a no-op when up to date
     except Exception as exc:
-        print(f"Не удалось подготовить базу данных: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(texts.database_failed(f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
     show = args.progress or sys.stderr.isatty()
     bar = ProgressBar(sys.stderr) if show else None
-    scope = f"регион {region}" if region else "вся страна"
-    print(f"Загружаю «{DATASET_LABELS[dataset]}» из {path.name} ({scope})…", file=sys.stderr)
+    print(texts.loading(dataset, path.name, region), file=sys.stderr)
     try:
         report = asyncio.run(_import(url, path, dataset, region, args.batch, bar))
     except Exception as exc:
@@ -167,27 +158,17 @@ def _print_report(report: Any) -> None:
     s: StreamStats = report.stats
     rate = s.docs_seen / report.seconds if report.seconds else 0
     lines = [
-        f"Готово за {_duration(report.seconds)}: в базе {_n(report.rows)} записей"
-        + (f" по состоянию на {_date(s.state_date)}." if s.state_date else "."),
-        f"Прочитано {_n(s.docs_seen)} записей ({_n(round(rate))} в секунду) из {s.members} файлов; "
-        f"другие регионы: {_n(s.docs_filtered_out)}; с ошибками: {_n(s.docs_malformed)}; "
-        f"повторы ИНН: {_n(report.duplicates)}.",
+        texts.report_done(_duration(report.seconds), _n(report.rows), s.state_date),
+        texts.report_read(_n(s.docs_seen), _n(round(rate)), s.members, _n(s.docs_filtered_out),
+                          _n(s.docs_malformed), _n(report.duplicates)),
     ]
     if s.members_failed:
-        lines.append(f"Пропущено повреждённых файлов: {s.members_failed}.")
+        lines.append(texts.members_failed(s.members_failed))
         lines.extend(f"  {failure}" for failure in s.failures[:5])
     if report.unknown_versions:
-        lines.append(
-            "Внимание: незнакомая версия формата "
-            + ", ".join(sorted(report.unknown_versions))
-            + " — проверьте выгрузку по XSD, которая лежит рядом с ней."
-        )
+        lines.append(texts.unknown_versions(sorted(report.unknown_versions)))
     lines.append(f"SHA-256: {report.sha256}")
     print("\n".join(lines))
-
-
-def _date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "неизвестно"
 
 
 # --- lookup ---------------------------------------------------------------------------------
@@ -233,49 +214,30 @@ def _lookup_text(entry: Any, state: Any) -> str:
     from rules.prefill import prefill_from_registry
 
     if state is None:
-        return (
-            "Реестр МСП ещё не загружен в эту базу. Загрузите выгрузку ФНС: "
-            "navigator registry import data-….zip"
-        )
+        return texts.NOT_LOADED
     company = entry.company
     if company is None:
         return not_found_text(entry.inn, state.state_date, state.region)
     prefill = prefill_from_registry(entry)
-    kind = {1: "юридическое лицо", 2: "ИП"}.get(company.subject_kind, "глава КФХ или иной вид (код 3)")
-    lines = [f"По данным реестра МСП на {_date(company.state_date or state.state_date)}:"]
-    lines.append(f"  {company.short_name or company.name or 'ИП (ФИО в базе не храним)'}")
-    lines.append(f"  ИНН {company.inn}" + (f", ОГРН {company.ogrn}" if company.ogrn else "") + f" — {kind}")
-    lines.append(f"  Категория: {SME_CATEGORY_LABELS.get(company.sme_category, 'не указана')}")
+    kind = texts.SUBJECT_KINDS.get(company.subject_kind, texts.OTHER_SUBJECT_KIND)
+    lines = [texts.lookup_header(company.state_date or state.state_date)]
+    lines.append(f"  {company.short_name or company.name or texts.SOLE_PROPRIETOR_NAME}")
+    lines.append(texts.inn_line(company.inn, company.ogrn, kind))
+    lines.append(texts.category_line(company.sme_category))
     if company.okved_main:
-        suffix = "" if company.okved_version == "2014" else " (устаревший ОКВЭД 2001 — уточните код)"
-        lines.append(f"  Основной ОКВЭД: {company.okved_main}{suffix}")
-    place = company.locality or ""
-    lines.append(f"  Регион: {company.region_code}" + (f" ({place})" if place else ""))
+        lines.append(texts.okved_line(company.okved_main, outdated=company.okved_version != "2014"))
+    lines.append(texts.region_line(company.region_code, company.locality or ""))
     if "registered_in_moscow" in prefill.to_confirm:
-        lines.append("  Адрес регистрации не в Москве — если вы на учёте в Москве, уточните это в боте.")
+        lines.append(texts.NOT_IN_MOSCOW)
     if "headcount" in prefill.values:
-        when = prefill.as_of.get("headcount")
-        lines.append(
-            f"  Численность: {prefill.values['headcount']} чел." + (f" (за {when.year} г.)" if when else "")
-        )
+        lines.append(texts.headcount_line(prefill.values["headcount"], prefill.as_of.get("headcount")))
     else:
-        lines.append("  Численность: в открытых данных нет")
+        lines.append(texts.NO_HEADCOUNT)
     if "income_mln" in prefill.values:
-        when = prefill.as_of.get("income_mln")
-        lines.append(
-            f"  Доход: {prefill.values['income_mln']} млн ₽" + (f" (за {when.year} г.)" if when else "")
-        )
-    flags = [
-        label
-        for flag, label in (
-            (company.is_new, "вновь созданная"),
-            (company.is_social, "социальное предприятие"),
-            (company.has_innovative_product, "производит инновационную продукцию"),
-        )
-        if flag
-    ]
+        lines.append(texts.income_line(prefill.values["income_mln"], prefill.as_of.get("income_mln")))
+    flags = [label for flag, label in texts.FLAGS.items() if getattr(company, flag)]
     if flags:
-        lines.append("  Отметки реестра: " + ", ".join(flags))
+        lines.append(texts.flags_line(flags))
     return "\n".join(lines)
 
 
@@ -303,7 +265,7 @@ def _lookup_json(entry: Any, state: Any) -> int:
     }
     if entry.company is None:
         payload["message"] = (
-            not_found_text(entry.inn, state.state_date, state.region) if state else "Реестр МСП не загружен."
+            not_found_text(entry.inn, state.state_date, state.region) if state else texts.NOT_LOADED_SHORT
         )
     _dump(payload)
     return 0 if entry.company is not None else 1

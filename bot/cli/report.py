@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.cli.data_files import load_or_report
 from bot.config import Settings
+from bot.texts.operations import CATALOGUE_NOT_LOADED
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,8 +48,10 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 async def build_report(database_url: str, since: dt.datetime | None, until: dt.datetime | None,
                        titles: dict[str, str], catalogue_version: str) -> str:
+    from bot.texts.projects_report import projects_section
     from bot.texts.stats import report_html
     from db.engine import create_engine, create_sessionmaker
+    from db.projects.stats import collect_project_stats
     from db.staff.repository import CatalogueVersionRepository
     from db.staff.stats import collect_stats
 
@@ -57,9 +60,11 @@ async def build_report(database_url: str, since: dt.datetime | None, until: dt.d
         async with create_sessionmaker(engine)() as session:
             stats = await collect_stats(session, since, until)
             versions = await CatalogueVersionRepository(session).accepted_between(since, until)
+            projects = await collect_project_stats(session, since, until)
     finally:
         await engine.dispose()
-    return report_html(stats, titles, versions, dt.datetime.now(dt.UTC), catalogue_version)
+    text = report_html(stats, titles, versions, dt.datetime.now(dt.UTC), catalogue_version)
+    return text.replace("</body>", projects_section(projects) + "\n</body>", 1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     bundle = load_or_report(settings.measures_path, settings.questionnaire_path)
     titles = {m.id: m.title for m in bundle.catalogue.measures} if bundle else {}
-    version = bundle.catalogue.version if bundle else "не загружен"
+    version = bundle.catalogue.version if bundle else CATALOGUE_NOT_LOADED
     from sqlalchemy.exc import DBAPIError
 
     try:

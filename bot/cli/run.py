@@ -14,15 +14,7 @@ import sys
 from typing import Any
 
 from bot.config import Settings
-
-NO_SECRET = (
-    "WEBHOOK_URL задан, а WEBHOOK_SECRET нет — без секрета чужие запросы не отличить от Telegram. "
-    "/ WEBHOOK_URL is set but WEBHOOK_SECRET is not"
-)
-NO_TOKEN = (
-    "BOT_TOKEN не задан — запустить бота нельзя. Попробуйте без Telegram: navigator console. "
-    "/ BOT_TOKEN is not set; to try the bot without Telegram run: navigator console"
-)
+from bot.texts.operations import NO_SECRET, NO_TOKEN
 
 
 def register(subparsers: Any) -> None:

@@ -18,24 +18,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.texts.operations import SCHEMA_GENERATED, SCHEMA_TITLES
 from rules.catalogue import catalogue_spec
 from rules.condition_reader import ConditionSpec
 from rules.events import events_file_spec
+from rules.official_lists import list_spec
+from rules.partner_requests import requests_file_spec
 from rules.places import places_file_spec
 from rules.questionnaire import questionnaire_spec
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent.parent / "docs" / "schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 CONDITION_REF = {"$ref": "#/$defs/condition"}
-GENERATED = ("Сгенерировано командой `navigator schema` из тех же описаний, которыми проверяет загрузчик; "
-             "не редактируйте вручную. Формат — docs/data-format.md.")
-FILES = {
-    "measures.schema.json": ("Каталог мер поддержки (measures.yaml)", "measures"),
-    "questionnaire.schema.json": ("Анкета навигатора (rules/questionnaire.yaml)", "questionnaire"),
-    "events.schema.json": ("Календарь мероприятий (events.yaml)", "events"),
-    "places.schema.json": ("Справочник площадок и инфраструктуры (places.yaml)", "places"),
+FILES = {  # file name → (title, which spec)
+    name: (SCHEMA_TITLES[name], which)
+    for name, which in (("measures.schema.json", "measures"), ("questionnaire.schema.json", "questionnaire"),
+                        ("events.schema.json", "events"), ("places.schema.json", "places"),
+                        ("requests.schema.json", "requests"),
+                        ("list.schema.json", "list"))
 }
-PLAIN_SPECS = {"events": events_file_spec, "places": places_file_spec}  # no conditions inside
+PLAIN_SPECS = {"events": events_file_spec, "places": places_file_spec, "requests": requests_file_spec,
+               "list": list_spec}  # no conditions inside
 
 
 def _replace_conditions(value: Any, condition: dict[str, Any]) -> Any:
@@ -53,14 +56,14 @@ def build_schema(which: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``measures``, ``questionnaire``, ``events`` or ``places``."""
     title = next(t for t, name in FILES.values() if name == which)
     if which in PLAIN_SPECS:
-        return {"$schema": DIALECT, "title": title, "description": GENERATED, **PLAIN_SPECS[which]().json()}
+        return {"$schema": DIALECT, "title": title, "description": SCHEMA_GENERATED, **PLAIN_SPECS[which]().json()}
     spec = catalogue_spec() if which == "measures" else questionnaire_spec()
     condition = ConditionSpec().json()
     body = _replace_conditions(spec.json(), condition)
     return {
         "$schema": DIALECT,
         "title": title,
-        "description": GENERATED,
+        "description": SCHEMA_GENERATED,
         **body,
         "$defs": {"condition": condition},
     }

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from bot.config import Settings
+from bot.texts import operations as texts
 
 
 def register(subparsers: Any) -> None:
@@ -27,11 +28,11 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     settings = Settings()
     if not settings.token:
-        print("BOT_TOKEN не задан. / BOT_TOKEN is not set", file=sys.stderr)
+        print(texts.NO_TOKEN_SHORT, file=sys.stderr)
         return 2
     if args.webhook_action == "set":
         if not settings.webhook_url or not settings.webhook_secret:
-            print("Задайте WEBHOOK_URL и WEBHOOK_SECRET. / Set WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
+            print(texts.NO_WEBHOOK_SETTINGS, file=sys.stderr)
             return 2
         return asyncio.run(_set(settings))
     return asyncio.run(_info(settings))
@@ -61,7 +62,7 @@ async def _set(settings: Settings) -> int:
             allowed_updates=types,
             drop_pending_updates=False,
         )
-        print(f"Вебхук установлен: {settings.webhook_url} (обновления: {', '.join(types)})")
+        print(texts.webhook_set(str(settings.webhook_url), types))
     finally:
         await bot.session.close()
     return 0
@@ -76,12 +77,7 @@ async def _info(settings: Settings) -> int:
         info = await bot.get_webhook_info()
     finally:
         await bot.session.close()
-    print(f"Адрес: {info.url or '— (не установлен, бот работает через long polling)'}")
-    print(f"Ждут доставки: {info.pending_update_count}")
-    if info.max_connections:
-        print(f"Соединений не больше: {info.max_connections}")
-    if info.allowed_updates:
-        print(f"Типы обновлений: {', '.join(info.allowed_updates)}")
-    if info.last_error_date:
-        print(f"Последняя ошибка: {info.last_error_date:%Y-%m-%d %H:%M} UTC — {info.last_error_message}")
+    error = texts.last_error(f"{info.last_error_date:%Y-%m-%d %H:%M}", info.last_error_message) \
+        if info.last_error_date else None
+    print(texts.webhook_info(info.url, info.pending_update_count, info.max_connections, info.allowed_updates, error))
     return 0

@@ -86,8 +86,7 @@ class Domain:
         if hit is not None:
             self._steps.move_to_end(key)
             return hit
-        node = self.engine.current(progress)
-        asked, total = self.engine.position(progress)
+        node, asked, total = self.engine.step(progress)
         self._steps[key] = (node, asked, total)
         if len(self._steps) > STEP_CACHE_SIZE:
             self._steps.popitem(last=False)

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services.domain import Domain
-from bot.services.hours import WorkingHours
+from bot.services.hours import Availability, WorkingHours
 from bot.services.outbox import enqueue
 from bot.services.plan import PlanView, plan_lines
 from db.handoff import outbox_queue
@@ -90,6 +90,12 @@ class HandoffPresenter(Protocol):
     def reopened_notice(self, number: int) -> str: ...
 
     def unclaimed_ping(self, number: int, minutes: int) -> str: ...
+
+    def expectation(self, availability: Availability) -> str: ...
+
+    def untitled_subject(self) -> str:
+        """A ticket's subject when the user wrote no question (as ``db.handoff.tickets`` pseudonymises to)."""
+        ...
 
 
 @dataclass
@@ -168,7 +174,7 @@ class Handoff:
         assert self.staff_chat_id is not None
         now = now or utcnow()
         measure = domain.measure(measure_id) if measure_id else None
-        subject = measure.title if measure else _subject_of(question)
+        subject = measure.title if measure else _subject_of(question, self.presenter.untitled_subject())
         company = profile.get("company_name") if isinstance(profile.get("company_name"), str) else None
         opened = await TicketRepository(session).open(
             user_id=user_id,
@@ -203,7 +209,7 @@ class Handoff:
         return opened
 
     def expectation(self, now: datetime | None = None) -> str:
-        return self.hours.expectation(now or utcnow())
+        return self.presenter.expectation(self.hours.availability(now or utcnow()))
 
     # --- relaying -----------------------------------------------------------------------
 
@@ -363,8 +369,8 @@ class Handoff:
         return pinged
 
 
-def _subject_of(question: str | None) -> str:
+def _subject_of(question: str | None, untitled: str) -> str:
     if not question:
-        return "вопрос"  # the stored default subject, as db.handoff.tickets pseudonymises to
+        return untitled
     first = " ".join(question.split())
     return first if len(first) <= 60 else first[:59] + "…"

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 MOSCOW = ZoneInfo("Europe/Moscow")
 LABOUR_CODE_HOLIDAYS = ((1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (1, 8),
                         (2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4))
-WEEKDAYS_ACCUSATIVE = ("понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье")
 
 
 def parse_span(text: str) -> tuple[dt.time, dt.time]:
@@ -41,6 +40,18 @@ def parse_weekdays(text: str) -> frozenset[int]:
 
 def parse_dates(text: str) -> frozenset[dt.date]:
     return frozenset(dt.date.fromisoformat(part) for part in text.replace(",", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Open now (an answer within ``answer_hours``, work ends at ``closes``), or opening at ``opens``,
+    ``days_ahead`` Moscow days after the asking moment (0 = today)."""
+
+    open_now: bool
+    answer_hours: int
+    closes: dt.time
+    opens: dt.datetime | None = None
+    days_ahead: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,17 +87,10 @@ class WorkingHours:
             day += dt.timedelta(days=1)
         raise ValueError("no working day within 60 days: check CONSULTANT_WORKDAYS and CONSULTANT_HOLIDAYS")
 
-    def expectation(self, moment: dt.datetime) -> str:
-        """One Russian sentence: when the user can expect an answer."""
+    def availability(self, moment: dt.datetime) -> Availability:
+        """When a user asking at ``moment`` can expect an answer (``bot.texts.hours`` says it in words)."""
         if self.is_open(moment):
-            return (f"Консультанты работают сейчас: обычно отвечают в течение {self.answer_hours} ч "
-                    f"в рабочее время (до {self.end:%H:%M} по Москве).")
+            return Availability(True, self.answer_hours, self.end)
         opening = self.next_opening(moment)
-        local = moment.astimezone(MOSCOW)
-        if opening.date() == local.date():
-            when = f"сегодня с {opening:%H:%M}"
-        elif opening.date() == local.date() + dt.timedelta(days=1):
-            when = f"завтра с {opening:%H:%M}"
-        else:
-            when = f"в {WEEKDAYS_ACCUSATIVE[opening.weekday()]}, {opening:%d.%m}, с {opening:%H:%M}"
-        return f"Сейчас нерабочее время. Консультант ответит {when} по Москве."
+        days_ahead = (opening.date() - moment.astimezone(MOSCOW).date()).days
+        return Availability(False, self.answer_hours, self.end, opening, days_ahead)

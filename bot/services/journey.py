@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.services.domain import Domain
 from bot.services.inn_prefill import registry_loaded
+from bot.services.profile_state import InnStep, ProfileState
 from db.forget import ForgetReport, forget_user
 from db.models import Profile, User, utcnow
 from db.repositories import (
@@ -36,7 +37,7 @@ class Step:
     node: Node_ | None
     asked: int
     total: int
-    inn: dict[str, Any] | None = None  # an unfinished ИНН step (bot.telegram.routers.inn) shown instead
+    inn: InnStep | None = None  # an unfinished ИНН step (bot.telegram.routers.inn) shown instead
 
 
 PRIVACY_POLICY_VERSION = "2026-11"  # the version of docs/privacy.md a consent is recorded against
@@ -97,13 +98,15 @@ class Journey:
     def step(self, progress: Progress) -> Step:
         node, asked, total = self.domain.step(progress)
         inn = self.inn_state()
-        pending = inn if node is not None and inn and inn.get("stage") in ("ask", "confirm") else None
+        pending = inn if node is not None and inn is not None and inn.open else None
         return Step(node, asked, total, pending)
 
-    def inn_state(self) -> dict[str, Any] | None:
-        state = self._profile.state if self._profile is not None else None
-        inn = state.get("inn") if state else None
-        return inn if isinstance(inn, dict) else None
+    def state(self) -> ProfileState:
+        """The typed conversation state of the loaded profile (empty before consent)."""
+        return ProfileState.from_dict(self._profile.state if self._profile is not None else None)
+
+    def inn_state(self) -> InnStep | None:
+        return self.state().inn
 
     async def current_step(self) -> Step:
         return self.step(await self.progress())
@@ -130,15 +133,15 @@ class Journey:
         state = None
         if node.field == "applicant_type" and value in INN_STEP_FOR and "inn" not in new.answers \
                 and self.inn_state() is None and await registry_loaded(self.session):
-            _, profile = await self.load()  # offer «Знаете ИНН?» once, right after this answer
-            state = {**(profile.state or {} if profile else {}), "inn": {"stage": "ask"}}
+            await self.load()  # offer «Знаете ИНН?» once, right after this answer
+            state = self.state().with_(inn=InnStep("ask"))
         await self._save(new, state=state)
         return new
 
-    async def save_inn_step(self, progress: Progress, inn_state: dict[str, Any]) -> None:
+    async def save_inn_step(self, progress: Progress, inn_state: InnStep) -> None:
         """Progress (with pre-filled answers) and the ИНН step's state, in one write."""
-        _, profile = await self.load()
-        await self._save(progress, state={**(profile.state or {} if profile else {}), "inn": inn_state})
+        await self.load()
+        await self._save(progress, state=self.state().with_(inn=inn_state))
 
     async def skip(self, progress: Progress, node: Node_) -> Progress:
         new = self.domain.engine.skip(progress, node.id)
@@ -160,7 +163,7 @@ class Journey:
         answers.pop(node.field, None)
         path = [n for n in progress.path if n != node.id]
         new = Progress(answers, path, self.domain.version)
-        await self._save(new, state={"editing": node.id})
+        await self._save(new, state=ProfileState(editing=node.id))
         return new
 
     async def reset(self) -> Progress:
@@ -182,14 +185,12 @@ class Journey:
             self.user_id, user.pseudonym, node.id, node.field, skipped=skipped
         )
 
-    async def _save(self, progress: Progress, state: dict[str, Any] | None = None) -> None:
+    async def _save(self, progress: Progress, state: ProfileState | None = None) -> None:
         _, profile = await self.load()
         finished = self.step(progress).node is None
-        previous_state = dict(profile.state) if profile and profile.state else {}
         if state is None:
-            state = (
-                {k: v for k, v in previous_state.items() if k != "editing"} if finished else previous_state
-            )
+            previous = self.state()
+            state = previous.with_(editing=None) if finished else previous
         completed = (
             (profile.completed_at if profile and profile.completed_at else utcnow()) if finished else None
         )
@@ -199,7 +200,7 @@ class Journey:
                 self.user_id,
                 answers=answers,
                 progress=progress.to_dict(),
-                state=state,
+                state=state.to_dict(),
                 questionnaire_version=self.domain.version,
                 completed_at=completed,
             )
@@ -208,7 +209,7 @@ class Journey:
         # The row is loaded: change it in place (one UPDATE at commit, no extra round trip).
         profile.answers = answers
         profile.progress = progress.to_dict()
-        profile.state = state
+        profile.state = state.to_dict()
         profile.questionnaire_version = self.domain.version
         profile.completed_at = completed
         profile.revision = (profile.revision or 0) + 1
@@ -237,22 +238,18 @@ class Journey:
         _, profile = await self.load()
         if profile is None:
             return
-        state = dict(profile.state or {})
-        if state.get("list") == where:
+        state = self.state()
+        if state.list == where:
             return
-        state["list"] = where
-        profile.state = state
+        profile.state = state.with_(list=where).to_dict()
 
     async def last_list(self) -> dict[str, Any] | None:
-        _, profile = await self.load()
-        if profile is None or not profile.state:
-            return None
-        where = profile.state.get("list")
-        return where if isinstance(where, dict) else None
+        await self.load()
+        return self.state().list
 
     async def editing(self) -> bool:
-        _, profile = await self.load()
-        return bool(profile and profile.state and profile.state.get("editing"))
+        await self.load()
+        return self.state().editing is not None
 
     # --- analytics ----------------------------------------------------------------------
 

@@ -35,11 +35,12 @@ from bot.services.domain import Domain
 from db.repositories import OutboxRepository
 from db.staff.models import CatalogueVersion
 from db.staff.repository import CatalogueVersionRepository
-from rules.catalogue import Catalogue
+from rules.catalogue import Catalogue, catalogue_version
 from rules.catalogue_diff import CatalogueDiff, diff_catalogues
 from rules.data import Bundle, load_bundle
 from rules.errors import DataError, Problem
 from rules.freshness import freshness_warnings
+from rules.official_lists import lists_digest
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL = 5.0  # seconds between checks of the newest accepted version
@@ -84,7 +85,8 @@ def file_versions(measures_path: Path, questionnaire_path: Path) -> tuple[str, s
         questionnaire = questionnaire_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return (hashlib.sha256(measures.encode("utf-8")).hexdigest()[:12],
+    measures_version = hashlib.sha256(measures.encode("utf-8")).hexdigest()[:12]
+    return (catalogue_version(measures_version, lists_digest()),  # official lists are part of it
             hashlib.sha256(questionnaire.encode("utf-8")).hexdigest()[:8])
 
 

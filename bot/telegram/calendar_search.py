@@ -15,10 +15,8 @@ from bot.config import Settings
 from bot.services.calendar import Clock, for_settings, moscow_now
 from bot.telegram.callbacks import EventCardCb, PlaceCardCb
 from bot.telegram.screen import Screen
-from bot.texts.events import EXAMPLE_NOTE, when_short
+from bot.texts.events import DIRECTORY_HITS_HEADER, EXAMPLE_NOTE, when_short
 from rules.directory_search import find
-
-HEADER = "<b>Мероприятия и площадки по вашему вопросу</b>"
 
 
 def with_directory_hits(screen: Screen, text: str, settings: Settings, clock: Clock | None = None) -> Screen:
@@ -28,7 +26,7 @@ def with_directory_hits(screen: Screen, text: str, settings: Settings, clock: Cl
     found = find(text[:500], calendar.events if calendar else (), directory.places if directory else (), now)
     if not found:
         return screen
-    lines, rows = [HEADER], []
+    lines, rows = [DIRECTORY_HITS_HEADER], []
     for number, hit in enumerate(found, 1):
         if hit.kind == "event" and calendar is not None:
             event = calendar.by_id[hit.id]

@@ -158,6 +158,71 @@ class AlertsCb(CallbackData, prefix="al"):
     t: bool = False  # pressed under results or the profile: answer with a toast, keep that screen
 
 
+# --- projects and partner search (issue 16) ---------------------------------------------------
+
+
+class ProjectsCb(CallbackData, prefix="pj"):
+    """/projects menu: add | mine | find | text (free-text search) | cancel."""
+
+    a: str
+
+
+class ProjectFormCb(CallbackData, prefix="pjf"):
+    """A button of the guided form: ``s`` the step, ``v`` the value (or done/skip/keep/submit)."""
+
+    s: str
+    v: str = ""
+
+
+class MyProjectCb(CallbackData, prefix="pjm"):
+    """The owner's project: open | edit | hide | show | archive | current."""
+
+    id: int
+    a: str = "open"
+
+
+class PartnerCb(CallbackData, prefix="pjs"):
+    """Partner browsing: filters as indexes into the vocabularies (-1 = any), page, screen."""
+
+    c: int = -1  # cluster
+    s: int = -1  # sector
+    g: int = -1  # stage
+    k: int = -1  # seeks
+    o: int = -1  # offers
+    p: int = 0
+    v: str = "l"  # l = list; c/s/g/k/o = the picker of that filter
+
+
+class PartnerCardCb(CallbackData, prefix="pjc"):
+    id: int
+
+
+class CooperateCb(CallbackData, prefix="pjo"):
+    id: int  # project
+
+
+class CooperationCb(CallbackData, prefix="pjr"):
+    """A decision on a cooperation request: accept | contact | decline | block | mediate."""
+
+    r: int
+    a: str
+
+
+class ModerationCb(CallbackData, prefix="pjd"):
+    """A consultant's decision on one version of a project: publish | return | reject."""
+
+    id: int
+    v: int
+    a: str
+
+
+class CustomerRequestCb(CallbackData, prefix="crq"):
+    """«Откликнуться» on a customer request (id from requests.yaml, its version)."""
+
+    id: str
+    v: str
+
+
 # --- issue 17: results groups, «Мой план», «Сравнить» ------------------------------------
 
 

@@ -31,7 +31,7 @@ from bot.services.domain import Domain
 from bot.services.plan import both_reminders, queue_plan_reminders
 from bot.services.reload import DomainHolder, Reloader
 from bot.services.search import SearchService
-from bot.telegram import errors
+from bot.telegram import errors, projects_runtime
 from bot.telegram.handoff import runtime as handoff_runtime
 from bot.telegram.middlewares.callback_answer import AnswerOnceMiddleware
 from bot.telegram.middlewares.current_domain import CurrentDomainMiddleware
@@ -85,6 +85,7 @@ def build_dispatcher(
     install_reload(dp, domain, sessions, settings, search, messages)
     dp.update.outer_middleware(JourneyMiddleware())  # after the unit of work and the live domain
     handoff_runtime.install(dp, settings)  # the handoff service, injected as ``handoff``
+    projects_runtime.install(dp, settings)  # the project registry (``projects``, ``partner_requests``)
     dp.callback_query.middleware(AnswerOnceMiddleware())
     dp.include_router(errors.make_router())
     dp.include_routers(*get_routers())
@@ -153,6 +154,7 @@ async def running_services(bot: Bot, dp: Dispatcher, sessions: async_sessionmake
             event_watch.running(sessions, Path(dp["settings"].measures_path).resolve().parent,
                                 dp["outbox_messages"], dp.get("events_clock")),
             handoff_runtime.running(bot, dp, sessions),
+            projects_runtime.running(sessions, dp),
         ):
             yield
     finally:

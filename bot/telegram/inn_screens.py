@@ -1,17 +1,16 @@
 """Screens of the ИНН step: the prompt, «что нашли» with confirm/correct, per-value correction.
 
-The step's state lives in ``profile.state["inn"]`` (see bot.telegram.routers.inn); these functions only
+The step's state is ``bot.services.profile_state.InnStep`` (see bot.telegram.routers.inn); these functions only
 render it, so /start, a stale button or a restart show the same screen again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from html import escape
-from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.services.profile_state import InnStep
 from bot.telegram.callbacks import InnCb
 from bot.telegram.screen import Screen
 from bot.texts import inn as t
@@ -26,16 +25,16 @@ def prompt(lead: str = "") -> Screen:
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=[[_button(t.SKIP_BUTTON, InnCb(action="skip"))]]))
 
 
-def confirm(state: Mapping[str, Any], lead: str = "") -> Screen:
-    body = escape(str(state.get("text", "")))
+def confirm(state: InnStep, lead: str = "") -> Screen:
+    body = escape(state.text)
     text = f"{lead}\n\n{body}" if lead else body
     rows = [[_button(t.CONFIRM_BUTTON, InnCb(action="ok")), _button(t.FIX_BUTTON, InnCb(action="fix"))]]
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def fix(state: Mapping[str, Any], mask: int) -> Screen:
+def fix(state: InnStep, mask: int) -> Screen:
     """One toggle per value: ✅ kept, ❌ marked wrong; «Готово» pre-fills the kept ones."""
-    items = list(state.get("items", []))
+    items = state.items
     rows = [
         [
             _button(
@@ -46,15 +45,15 @@ def fix(state: Mapping[str, Any], mask: int) -> Screen:
         for i, (_name, _value, label) in enumerate(items)
     ]
     rows.append([_button(t.FIX_DONE_BUTTON, InnCb(action="done", m=mask))])
-    text = f"{escape(str(state.get('text', '')))}\n\n{t.FIX_PROMPT}"
+    text = f"{escape(state.text)}\n\n{t.FIX_PROMPT}"
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def pending(state: Mapping[str, Any] | None, lead: str = "") -> Screen | None:
+def pending(state: InnStep | None, lead: str = "") -> Screen | None:
     """The screen of an unfinished ИНН step, or None when there is none."""
     if not state:
         return None
-    stage = state.get("stage")
+    stage = state.stage
     if stage == "ask":
         return prompt(lead)
     if stage == "confirm":

@@ -80,7 +80,7 @@ def card(measure_id: str, *, in_plan: bool | None, related: Sequence[tuple[str, 
         first.append(Button(text=plan_texts.BUTTON_IN_PLAN, callback_data=PlanCb(a="show").pack()) if in_plan
                      else Button(text=plan_texts.BUTTON_ADD, callback_data=PlanAddCb(id=measure_id).pack()))
     if compare:
-        first.append(Button(text="⚖️ Сравнить", callback_data=CompareCb().pack()))
+        first.append(Button(text=result_texts.BUTTON_COMPARE_SHORT, callback_data=CompareCb().pack()))
     rows: list[list[Button]] = [first]
     rows += [[Button(text=label, callback_data=CardCb(id=mid).pack())] for mid, label in related]
     rows.append([Button(text=texts.BUTTON_ASK_CONSULTANT, callback_data=AskCb(id=measure_id).pack())])

@@ -96,6 +96,10 @@ def trace_line(line: TraceLine, html: bool = False) -> str:
     indent = "    " * line.depth
     if line.group:
         return f"{indent}{MARKS[line.status]} {f.text(line.text)}"
+    if line.kind == "expert":
+        return f"{indent}• {f.text(line.text)} ({f.text(line.actual)})"
+    if line.kind == "formal":
+        return f"{indent}{MARKS[line.status]} {f.text(line.text)} ({f.text(line.actual)})"
     note = {
         Status.PASS: f"у вас: {line.actual}",
         Status.FAIL: f"у вас: {line.actual}",
@@ -120,6 +124,8 @@ def verdict_sentence(explanation: Explanation) -> str:
         return f"{label}."
     if result.verdict is Verdict.INELIGIBLE:
         return f"{label}: не выполнено условие «{deciding.text}» (у вас: {deciding.actual})."
+    if deciding.kind == "formal":
+        return f"{label}: нужно подтвердить документами — «{deciding.text}»."
     if deciding.status is Status.NEAR:
         return f"{label}: вы близко к порогу «{deciding.text}» (у вас: {deciding.actual}) — уточните у консультанта."
     return f"{label}: не хватает данных — «{deciding.text}»."
@@ -152,10 +158,6 @@ def card_text(explanation: Explanation, html: bool = False, today: dt.date | Non
         for step_number, step in enumerate(result.path, 1):
             out.append(f.text(f"{step_number}) {step.measure.title} — {VERDICT_LABELS[step.verdict].lower()}"))
         out.append(f.text(f"{len(result.path) + 1}) {m.title}"))
-    if m.conditions_text:
-        out.append("")
-        out.append(f.text("Уточните с консультантом:"))
-        out.extend(f"• {f.text(text)}" for text in m.conditions_text)
     if m.documents:
         out.append("")
         out.append(f.text("Документы:"))

@@ -26,6 +26,10 @@ RATE_THANKS = "Спасибо за оценку! Если хотите, напи
 COMMENT_THANKS = "Спасибо, передали ваш отзыв."
 RATE_GONE = "Эта заявка уже недоступна."
 
+# A ticket's subject when the user wrote no question; db.handoff.tickets writes the same word when it
+# pseudonymises a subject taken from the user's text.
+UNTITLED_SUBJECT = "вопрос"
+
 
 def ask_about(measure_title: str) -> str:
     return (f"Вопрос о мере «{escape(measure_title)}». Напишите, что хотите уточнить, одним сообщением — "

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.services.inn_prefill import Lookup
 from rules.dadata_mapping import STATUS_LABELS
+from rules.profile import SME_CATEGORIES
 
-SME_LABELS = {"micro": "микропредприятие", "small": "малое предприятие", "medium": "среднее предприятие"}
 APPLICANT_LABELS = {"legal_entity": "компания", "sole_proprietor": "ИП"}
 INN_PROMPT = (
     "<b>Знаете ИНН? Введите — заполним анкету сами.</b>\n"
@@ -17,6 +17,7 @@ INN_PROMPT = (
     "ИНН сохраним в вашем профиле; удалить его можно командой /forget."
 )
 SKIP_BUTTON = "Пропустить"
+SKIP_WORDS = {"пропустить", "не знаю", "нет", "-", "skip"}  # typed instead of an ИНН
 CONFIRM_BUTTON = "Всё верно"
 FIX_BUTTON = "Исправить"
 FIX_DONE_BUTTON = "Готово"
@@ -40,7 +41,7 @@ def _number(value: float) -> str:
 
 def value_label(name: str, value: Any) -> str:
     if name == "sme_category":
-        return SME_LABELS.get(str(value), str(value))
+        return SME_CATEGORIES.get(str(value), str(value))  # the profile vocabulary's labels
     if name == "okved_main":
         return f"ОКВЭД {value}"
     if name == "registered_in_moscow":

@@ -39,6 +39,7 @@ FOOTER = "Нажмите на номер, чтобы открыть меру. В
 INELIGIBLE_FOOTER = "Нажмите на номер — в карточке все условия и что можно изменить."
 BUTTON_BACK_TO_RESULTS = "← К результатам"
 BUTTON_COMPARE = "⚖️ Сравнить займы и лизинг"
+BUTTON_COMPARE_SHORT = "⚖️ Сравнить"
 
 
 def counts_line(arrangement: Arrangement) -> str:

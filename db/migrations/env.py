@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import db.models  # noqa: F401  (registers the bot's tables on Base.metadata)
 from db.base import Base
 
-for optional in ("db.registry.models", "db.handoff.models", "db.staff.models"):  # tables of other features, when present
+for optional in ("db.registry.models", "db.handoff.models", "db.staff.models", "db.projects.models"):  # tables of other features, when present
     with contextlib.suppress(ModuleNotFoundError):
         importlib.import_module(optional)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,48 +46,6 @@ class OutboxRepository:
         )
         stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
         return (await self.session.execute(stmt)).scalar_one_or_none()
-
-    async def claim_due(self, limit: int, now: datetime | None = None) -> list[OutboxMessage]:
-        """Pending rows whose time has come, oldest first, locked against other workers."""
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= (now or utcnow()))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return list(await self.session.scalars(query))
-
-    async def mark_sent(self, message_id: int, sent_message_id: int | None) -> None:
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(
-                status="sent",
-                sent_at=utcnow(),
-                sent_message_id=sent_message_id,
-                attempts=OutboxMessage.attempts + 1,
-            )
-        )
-
-    async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(
-                next_attempt_at=next_attempt_at, last_error=error[:2000], attempts=OutboxMessage.attempts + 1
-            )
-        )
-
-    async def mark_dead(self, message_id: int, error: str) -> None:
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(status="dead", last_error=error[:2000], attempts=OutboxMessage.attempts + 1)
-        )
-
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        return await self.session.get(OutboxMessage, message_id)
 
     async def delete_for_chat(self, chat_id: int) -> int:
         """/forget: messages to the user may quote what they wrote, so they go entirely."""

@@ -9,30 +9,16 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.services.domain import Domain
 from bot.telegram.dispatcher import build_bot, build_dispatcher
 from bot.telegram.middlewares.throttle import TokenBuckets
 from db.engine import create_engine, create_sessionmaker
 from rules.data import load_bundle
-from tests.bot.telegram import ChatClient, RecordingSession
-from tests.db.databases import migrate, sqlite_url
+from tests.support.databases import migrate, sqlite_url
+from tests.support.settings import settings_for_tests
+from tests.support.telegram import ChatClient, RecordingSession
 
 DATA = Path(__file__).parent / "data"
-
-
-def settings_for_tests(**overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "bot_token": "42:TEST",
-        "database_url": "sqlite+aiosqlite://",
-        "measures_path": DATA / "measures.yaml",
-        "questionnaire_path": DATA / "questionnaire.yaml",
-        "throttle_burst": 1000,
-        "throttle_rate": 1000.0,
-        "privacy_policy_url": None,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 def load_domain() -> Domain:
@@ -92,3 +78,5 @@ def client(world: BotWorld) -> ChatClient:
 
 
 ThrottleFactory = Callable[[int, float], TokenBuckets]
+
+__all__ = ["DATA", "BotWorld", "ThrottleFactory", "load_domain", "settings_for_tests"]  # settings: re-exported

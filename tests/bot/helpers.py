@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from db.models import AnswerRecord, Profile
 from tests.bot.conftest import BotWorld
-from tests.bot.telegram import ChatClient
+from tests.support.telegram import ChatClient
 
 # What a typical small Moscow manufacturer answers, by question text of the test questionnaire.
 COMPANY_ANSWERS: dict[str, tuple[str, ...]] = {

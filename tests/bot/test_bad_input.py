@@ -7,7 +7,7 @@ import pytest
 from bot.telegram.callbacks import AnswerCb, CardCb, DoneCb, ToggleCb
 from tests.bot.conftest import BotWorld
 from tests.bot.helpers import current_question, history_count, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 async def at_headcount(client: ChatClient) -> None:

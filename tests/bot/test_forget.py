@@ -8,7 +8,7 @@ from db.models import AnalyticsEvent, AnswerRecord, OutboxMessage, Profile, User
 from db.repositories import OutboxRepository
 from tests.bot.conftest import BotWorld
 from tests.bot.helpers import finish_questionnaire, history_count, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 async def test_forget_deletes_everything_personal_and_pseudonymises_analytics(

@@ -13,7 +13,7 @@ from tests.bot.helpers import (
     progress_of,
     start_and_consent,
 )
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 async def test_whole_journey_from_start_to_a_card_and_back(world: BotWorld, client: ChatClient) -> None:

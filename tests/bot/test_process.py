@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.fake_bot_api import FakeBotApi, button_data
+from tests.support.fake_bot_api import FakeBotApi, button_data
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ import re
 
 from tests.bot.conftest import BotWorld
 from tests.bot.helpers import current_question, finish_questionnaire, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 def eligible_count(screen: str) -> int:

@@ -12,7 +12,7 @@ from bot.telegram.dispatcher import build_dispatcher, set_menu_commands
 from bot.telegram.middlewares.throttle import TokenBuckets
 from tests.bot.conftest import BotWorld, settings_for_tests
 from tests.bot.helpers import current_question, history_count, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
+from tests.support.telegram import ChatClient, texts_of
 
 
 async def test_an_unexpected_error_gets_an_apology_and_logs_ids_not_text(
@@ -49,7 +49,8 @@ async def test_a_flooding_user_is_throttled_without_starving_others(world: BotWo
 async def test_menu_commands_are_set(world: BotWorld) -> None:
     await set_menu_commands(world.bot)
     (request,) = [r for r in world.session.requests if isinstance(r, SetMyCommands)]
-    assert [c.command for c in request.commands] == ["start", "measures", "events", "places", "profile", "plan", "consultant", "alerts", "help", "forget"]
+    assert [c.command for c in request.commands] == ["start", "measures", "events", "places", "projects", "profile", "plan",
+                                                    "consultant", "alerts", "help", "forget"]
 
 
 async def test_two_users_do_not_see_each_other(world: BotWorld) -> None:

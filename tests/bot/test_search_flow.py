@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.bot.conftest import BotWorld
 from tests.bot.helpers import finish_questionnaire, start_and_consent
-from tests.bot.telegram import ChatClient
+from tests.support.telegram import ChatClient
 
 
 async def test_free_text_lists_hits_as_buttons_to_cards(client: ChatClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,27 @@ def test_check_passes_on_the_shipped_data() -> None:
     proc = navigator("check")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "OK: " in proc.stdout
+
+
+def test_check_reports_formal_criteria_left_as_text() -> None:
+    proc = navigator("check", "--criteria")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the summary line, the per-measure and per-kind table, and a warning on encodable text
+    assert re.search(r"criteria: \d+ encoded, \d+ formal as text \(\d+ measures capped at «Возможно»\), "
+                     r"\d+ expert", proc.stdout)
+    assert re.search(r"^it-accreditation +\d+ +1 +0$", proc.stdout, re.M)
+    assert re.search(r"^kind +encoded +text +expert +capped$", proc.stdout, re.M)
+    assert "formal criterion could be a machine condition" in proc.stdout
+    quiet = navigator("check", "--quiet-warnings")
+    assert "formal criterion could be a machine condition" not in quiet.stdout
+    assert "criteria: " in quiet.stdout and "warning(s)" in quiet.stdout
+
+
+def test_a_broken_list_file_fails_the_check_with_its_location() -> None:
+    broken = Path(__file__).resolve().parents[1] / "fixtures" / "broken" / "malformed_code.list.yaml"
+    proc = navigator("check", str(broken))
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"{broken}:9:5: '26-10-1' is not an ОКВЭД code or class range (path: codes[1]" in proc.stdout
 
 
 def test_match_json_has_verdicts_and_traces(tmp_path: Path) -> None:

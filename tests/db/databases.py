@@ -1,48 +1,5 @@
-"""Real databases for tests: a fresh SQLite file, or a throw-away PostgreSQL database.
+"""Re-export shim: real test databases live in ``tests.support.databases``. Import from there."""
 
-Both are brought up with the real Alembic migrations (in a worker thread, since Alembic runs
-its own event loop), so the tests exercise the schema the bot runs on.
-"""
+from tests.support.databases import POSTGRES_ADMIN_DSN, migrate, postgres_database, sqlite_url
 
-from __future__ import annotations
-
-import asyncio
-import os
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
-
-import asyncpg
-
-from db.migrate import upgrade
-
-POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def sqlite_url(directory: Path) -> str:
-    return f"sqlite+aiosqlite:///{directory / 'navigator.db'}"
-
-
-async def migrate(url: str) -> None:
-    await asyncio.to_thread(upgrade, url)
-
-
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
-    """Create ``navigator_t_<random>`` on the test server, yield its asyncpg URL, drop it after."""
-    name = f"navigator_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+__all__ = ["POSTGRES_ADMIN_DSN", "migrate", "postgres_database", "sqlite_url"]

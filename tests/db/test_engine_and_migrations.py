@@ -11,12 +11,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-import db.models  # noqa: F401  (registers the tables)
+import db.models  # registers the tables (with the registry tables below)
+import db.projects.models  # noqa: F401
 from db.base import Base
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import current_heads
 from db.repositories import UpdateClaimRepository
-from tests.db.databases import migrate, sqlite_url
+from tests.support.databases import migrate, sqlite_url
 
 
 async def test_sqlite_runs_in_wal_with_busy_timeout(tmp_path: Path) -> None:
@@ -51,7 +52,8 @@ async def test_sqlite_write_transactions_queue_instead_of_failing(tmp_path: Path
 
 
 BOT_TABLES = ("users", "profiles", "answer_history", "processed_updates", "analytics_events", "outbox",
-              "plan_items")
+              "projects", "project_versions", "project_decisions", "cooperation_requests", "project_blocks",
+              "request_alerts", "staff_topics", "plan_items")
 
 
 def _diff(connection: Connection) -> list[object]:

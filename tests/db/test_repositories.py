@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.forget import forget_user
+from db.handoff import outbox_queue
 from db.models import AnalyticsEvent, AnswerRecord, OutboxMessage, ProcessedUpdate, Profile, User, utcnow
 from db.repositories import (
     AnalyticsRepository,
@@ -107,24 +108,22 @@ async def test_outbox_dedupe_claim_and_lifecycle(sessionmaker: Sessions) -> None
         )
         await session.commit()
     assert first is not None and duplicate is None and later is not None
-    async with sessionmaker() as session:
-        outbox = OutboxRepository(session)
-        due = await outbox.claim_due(10)
+    async with sessionmaker() as session:  # the worker's queue sees the due row only, then its lifecycle
+        due = await outbox_queue.claim_heads(session, utcnow(), 10)
         assert [m.id for m in due] == [first]
-        await outbox.mark_retry(first, utcnow() - timedelta(seconds=1), "429")
+        await outbox_queue.retry(session, first, utcnow() - timedelta(seconds=1), "429")
         await session.commit()
     async with sessionmaker() as session:
-        outbox = OutboxRepository(session)
-        await outbox.mark_sent(first, 555)
+        await outbox_queue.sent(session, first, utcnow(), 555)
         assert later is not None
-        await outbox.mark_dead(later, "403 Forbidden")
+        await outbox_queue.dead(session, later, "403 Forbidden")
         await session.commit()
     async with sessionmaker() as session:
-        sent = await OutboxRepository(session).get(first)
+        sent = await session.get(OutboxMessage, first)
         assert (
             sent is not None and sent.status == "sent" and sent.attempts == 2 and sent.sent_message_id == 555
         )
-        assert await OutboxRepository(session).claim_due(10, now=utcnow() + timedelta(days=1)) == []
+        assert await outbox_queue.claim_heads(session, utcnow() + timedelta(days=1), 10) == []
 
 
 async def test_forget_removes_every_personal_row_and_pseudonymises_events(sessionmaker: Sessions) -> None:

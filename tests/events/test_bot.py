@@ -25,19 +25,17 @@ from bot.texts import bot as texts
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage
 from rules.data import load_bundle
-from tests.bot.telegram import BOT_USER, ChatClient, RecordingSession
-from tests.db.databases import migrate, sqlite_url
 from tests.events.conftest import FIXTURES, NOW
+from tests.support.databases import migrate, sqlite_url
+from tests.support.settings import settings_for_tests
+from tests.support.telegram import BOT_USER, ChatClient, RecordingSession
 
 DATA = Path(__file__).resolve().parents[1] / "bot" / "data"  # the bot tests' small catalogue
 
 
 def settings_for(folder: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None, bot_token="42:TEST", database_url="sqlite+aiosqlite://",
-        measures_path=folder / "measures.yaml", questionnaire_path=DATA / "questionnaire.yaml",
-        throttle_burst=1000, throttle_rate=1000.0,
-    )
+    return settings_for_tests(None, measures_path=folder / "measures.yaml",
+                              questionnaire_path=DATA / "questionnaire.yaml")
 
 
 @pytest.fixture(scope="session")

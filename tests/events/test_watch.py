@@ -19,8 +19,8 @@ from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, Profile
 from db.repositories import OutboxRepository, UserRepository
 from rules.events import Calendar, alert_pairs, load_events
-from tests.db.databases import migrate, sqlite_url
 from tests.events.conftest import FIXTURES, NOW, TODAY
+from tests.support.databases import migrate, sqlite_url
 
 ZELENOGRAD, FOOD, SILENT = 11, 12, 13
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.telegram.outbox.clock import SimClock
 from db.engine import create_engine, create_sessionmaker
-from db.models import utcnow
-from tests.db.databases import migrate, sqlite_url
-from tests.handoff.recording import RecordingSession, make_bot
+from tests.support.clock import SimClock, sim_clock
+from tests.support.databases import migrate, sqlite_url
+from tests.support.telegram import RecordingSession, make_bot
 
 
 @pytest.fixture
@@ -30,7 +28,7 @@ async def sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSess
 
 @pytest.fixture
 def telegram() -> RecordingSession:
-    return RecordingSession()
+    return RecordingSession(strict_edits=False)  # the world's updates carry messages it never sent
 
 
 @pytest.fixture
@@ -40,4 +38,4 @@ def bot(telegram: RecordingSession) -> Bot:
 
 @pytest.fixture
 def clock() -> SimClock:
-    return SimClock(start=utcnow() + timedelta(seconds=30))
+    return sim_clock(ahead=30)

@@ -26,8 +26,8 @@ from db.handoff.models import Ticket, TicketMessage
 from db.handoff.tickets import TicketRepository
 from db.models import OutboxMessage, User
 from rules.data import Bundle
-from tests.handoff.recording import RecordingSession
 from tests.handoff.world import CONSULTANTS, STAFF, STRANGER, USER, World
+from tests.support.telegram import RecordingSession
 
 MEASURE = "moscow-credit-guarantee-fund"
 

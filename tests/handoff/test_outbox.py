@@ -17,7 +17,7 @@ from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.handoff import outbox_queue as queue
 from db.models import OutboxMessage, User
 from db.repositories import UserRepository
-from tests.handoff.recording import RecordingSession
+from tests.support.telegram import RecordingSession
 
 USER = 1001
 GROUP = -100500

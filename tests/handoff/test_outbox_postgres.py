@@ -17,8 +17,8 @@ from bot.telegram.outbox.pacer import Pacer, Rate
 from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage
-from tests.db.databases import migrate, postgres_database
-from tests.handoff.recording import RecordingSession, make_bot
+from tests.support.databases import migrate, postgres_database
+from tests.support.telegram import RecordingSession, make_bot
 
 pytestmark = pytest.mark.postgres
 

@@ -15,8 +15,8 @@ from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer, Rate
 from bot.telegram.outbox.worker import WorkerConfig
 from rules.data import Bundle
-from tests.handoff.recording import RecordingSession
 from tests.handoff.world import STAFF, World
+from tests.support.telegram import RecordingSession
 
 FAST = Rate(capacity=100, per_second=100.0)
 

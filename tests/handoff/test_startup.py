@@ -13,8 +13,8 @@ from bot.telegram.handoff.startup import check_staff_chat
 from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer
 from bot.telegram.outbox.worker import OutboxWorker
-from tests.handoff.recording import RecordingSession
 from tests.handoff.world import STAFF
+from tests.support.telegram import RecordingSession
 
 
 async def test_a_forum_group_with_full_rights_passes(bot: Bot) -> None:

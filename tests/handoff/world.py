@@ -26,7 +26,8 @@ from bot.telegram.outbox.pacer import Pacer
 from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.models import OutboxMessage
 from db.repositories import ProfileRepository, UserRepository
-from tests.handoff.recording import RecordingSession
+from tests.support.settings import settings_for_tests
+from tests.support.telegram import RecordingSession
 
 STAFF = -1001234567890
 CONSULTANTS = (501, 502)
@@ -49,17 +50,13 @@ PROFILE = {
 
 def settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "bot_token": "42:TEST",
-        "database_url": "sqlite+aiosqlite://",
         "staff_chat_id": STAFF,
         "consultant_ids": frozenset(CONSULTANTS),
-        "throttle_burst": 1000,
-        "throttle_rate": 1000.0,
         "consultant_hours": "00:00-23:59",
         "consultant_workdays": "1-7",
+        **overrides,
     }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return settings_for_tests(None, **values)  # the shipped catalogue paths
 
 
 def person(user_id: int, name: str = "Анна") -> dict[str, Any]:

@@ -12,8 +12,8 @@ from sqlalchemy import func, or_, select
 from db.models import AnalyticsEvent, AnswerRecord, Profile
 from tests.bot.conftest import BotWorld
 from tests.bot.helpers import finish_questionnaire, progress_of, start_and_consent
-from tests.bot.telegram import ChatClient
 from tests.prefill.registry_seed import MOSCOW_LLC, NOT_IN_REGISTRY, OUTSIDE_IP, seed_registry
+from tests.support.telegram import ChatClient
 
 PROMPT = "Знаете ИНН? Введите — заполним анкету сами."
 MOSCOW_Q = "Бизнес зарегистрирован в Москве?"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from db.engine import create_engine
 from tests.bot.conftest import DATA
-from tests.db.databases import migrate
 from tests.prefill.registry_seed import seed_registry
+from tests.support.databases import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 

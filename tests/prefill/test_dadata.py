@@ -18,8 +18,8 @@ from rules.dadata_mapping import merge, months_between, prefill_from_dadata
 from rules.prefill import Prefill
 from tests.bot.conftest import BotWorld
 from tests.bot.helpers import progress_of, start_and_consent
-from tests.bot.telegram import ChatClient
 from tests.prefill.registry_seed import MOSCOW_LLC, NOT_IN_REGISTRY, seed_registry
+from tests.support.telegram import ChatClient
 
 
 def _ms(day: date) -> int:

@@ -1,9 +1,11 @@
-"""Real databases for the registry tests: a SQLite file, and the PostgreSQL server when it answers."""
+"""Real databases for the registry tests: a SQLite file, and a throw-away PostgreSQL database on the
+server named by ``TEST_POSTGRES_DSN`` (never skipped: the root conftest stops the run at its
+start, in one line, when that server is down)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
@@ -12,25 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.base import Base
 from db.engine import create_engine
 from db.registry import models
+from tests.support.databases import postgres_database
 
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 TABLES = [
     models.RegistryCompany.__table__,
     models.RegistryIncome.__table__,
     models.RegistryHeadcount.__table__,
     models.RegistryImport.__table__,
 ]
-
-
-async def _postgres_reachable() -> str | None:
-    import asyncpg
-
-    try:
-        conn = await asyncio.wait_for(asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test"), 3)
-    except Exception as exc:
-        return f"PostgreSQL at 127.0.0.1:5432 is unreachable: {type(exc).__name__}: {exc}"
-    await conn.close()
-    return None
 
 
 async def _reset(engine: AsyncEngine) -> None:
@@ -44,14 +35,12 @@ async def _reset(engine: AsyncEngine) -> None:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "postgres":
-        reason = await _postgres_reachable()
-        if reason:
-            pytest.skip(reason)
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}"
-    engine = create_engine(url)
-    await _reset(engine)
-    yield engine
-    await engine.dispose()
+    async with AsyncExitStack() as stack:
+        if request.param == "postgres":
+            url = await stack.enter_async_context(postgres_database())
+        else:
+            url = f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}"
+        engine = create_engine(url)
+        stack.push_async_callback(engine.dispose)
+        await _reset(engine)
+        yield engine

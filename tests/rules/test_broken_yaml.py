@@ -14,6 +14,7 @@ import pytest
 
 from rules.catalogue import Catalogue, load_catalogue
 from rules.errors import DataError
+from rules.official_lists import load_lists
 from rules.questionnaire import load_questionnaire
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
@@ -38,6 +39,13 @@ EXPECTED = {
     "cycle.questionnaire.yaml": (17, "nodes[1].next", "questions form a cycle: first → second → first"),
     "duplicate_node.questionnaire.yaml": (10, "nodes[1].id", "duplicate question id 'first'"),
     "bad_option.questionnaire.yaml": (8, "nodes[0].options[0].value", "'itt' is not a value of 'sector'"),
+    # official lists (rules/lists/*.yaml) and references to them
+    "unknown_list.measures.yaml": (17, "measures[0].eligibility.all[0].okved_in",
+                                   "unknown list 'pp1792-it-okved' (path: measures[0].eligibility.all[0].okved_in; "
+                                   "allowed: insurance-manufacturing-okved"),
+    "unquoted_code.list.yaml": (9, "codes[1]", "ОКВЭД code 26.10 must be quoted text"),
+    "malformed_code.list.yaml": (9, "codes[1]", "'26-10-1' is not an ОКВЭД code or class range"),
+    "unknown_key.list.yaml": (7, "codez", "unknown top-level key 'codez'"),
 }
 
 
@@ -45,6 +53,8 @@ def _problems(path: Path) -> list[str]:
     try:
         if ".questionnaire" in path.name:
             load_questionnaire(path, EMPTY_CATALOGUE)
+        elif ".list" in path.name:
+            load_lists(BROKEN / "no-lists-here", extra=[path])
         else:
             load_catalogue(path)
     except DataError as exc:
@@ -76,7 +86,14 @@ def test_all_problems_are_reported_not_only_the_first(tmp_path: Path) -> None:
     assert any("allowed: federal, moscow" in p for p in problems)
 
 
-@pytest.mark.parametrize("name", ["tab.measures.yaml", "unquoted_okved.measures.yaml", "cycle.questionnaire.yaml"])
+def test_unknown_list_suggests_the_closest_id() -> None:
+    problems = _problems(BROKEN / "unknown_list.measures.yaml")
+    assert any("did you mean 'pp1729-it-okved'?" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("name", ["tab.measures.yaml", "unquoted_okved.measures.yaml", "cycle.questionnaire.yaml",
+                                  "unknown_list.measures.yaml", "unquoted_code.list.yaml",
+                                  "malformed_code.list.yaml", "unknown_key.list.yaml"])
 def test_check_command_exits_1_without_traceback(name: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "check", str(BROKEN / name)],
                           capture_output=True, text=True, timeout=60)

@@ -60,7 +60,7 @@ def test_derive_fills_category_and_manufacturing_without_overwriting() -> None:
         ("09.10", "10-33", False),
         ("34", "10-33", False),
         ("62.01", "62", True),
-        ("62.01", "62.0", False),
+        ("62.01", "62.0", True),  # ОКВЭД is a hierarchy: 62.01 lies in subclass 62.0
         ("26.51", "26.51", True),
         ("26.51.1", "26.51", True),
         ("26.5", "26.51", False),

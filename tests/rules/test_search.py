@@ -137,13 +137,13 @@ def test_profile_puts_eligible_measures_above_ineligible_ones(bundle: Bundle, in
                           IT_STARTUP)
     measures = [h for h in ranked.hits if h.kind == "measure"]
     verdicts = [h.verdict for h in measures]
-    assert "eligible" in verdicts and "ineligible" in verdicts
+    assert {"eligible", "possible"} & set(verdicts) and "ineligible" in verdicts
     # Within the relevant band the tiers never go back up: eligible, possible, ineligible.
     best = max(h.score for h in ranked.hits)
     band = [h for h in ranked.hits if h.score >= best * RELEVANT_SHARE and h.kind == "measure"]
     tiers = [VERDICT_TIER[h.verdict or ""] for h in band]
     assert tiers == sorted(tiers)
-    assert 0 in tiers and 2 in tiers
+    assert min(tiers) < 2 and 2 in tiers
     # The profile changed the order for at least one pair of measures.
     assert [h.id for h in plain.hits if h.kind == "measure"] != [h.id for h in measures]
 

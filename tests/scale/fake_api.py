@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.bot.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi
 
 
 @dataclass

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 
 from db.migrate import current_heads
-from tests.db.databases import postgres_database
+from tests.support.databases import postgres_database
 
 START_UP = "import sys; from bot.services.migrations import upgrade_serialised; upgrade_serialised(sys.argv[1])"
 

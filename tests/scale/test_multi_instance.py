@@ -31,9 +31,9 @@ from bot.services.outbox import enqueue
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.helpers import COMPANY_ANSWERS
-from tests.db.databases import postgres_database
 from tests.scale.conftest import REDIS_URL
 from tests.scale.fake_api import ScaleFakeApi
+from tests.support.databases import postgres_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 DATA = Path(__file__).resolve().parents[1] / "bot" / "data"

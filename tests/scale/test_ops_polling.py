@@ -13,8 +13,8 @@ from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.webhook import serve_ops
 from db.engine import create_engine, create_sessionmaker
 from tests.bot.conftest import load_domain, settings_for_tests
-from tests.db.databases import sqlite_url
 from tests.scale.conftest import REDIS_URL
+from tests.support.databases import sqlite_url
 
 pytestmark = pytest.mark.redis
 

@@ -21,29 +21,22 @@ from db.engine import create_engine, create_sessionmaker
 from db.models import Profile
 from tests.bot.conftest import load_domain, settings_for_tests
 from tests.bot.helpers import answer_current, start_and_consent
-from tests.bot.telegram import ChatClient, RecordingSession
-from tests.db.databases import sqlite_url
 from tests.scale.conftest import REDIS_URL
+from tests.support.clock import SimClock
+from tests.support.databases import sqlite_url
+from tests.support.telegram import ChatClient, RecordingSession
 
 pytestmark = pytest.mark.redis
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_two_instances_draw_on_one_bucket_per_user(redis: Redis, redis_prefix: str) -> None:
-    clock = FakeClock()
+    clock = SimClock(elapsed=1000.0)
     first = RedisTokenBuckets(redis, burst=3, rate=1.0, prefix=redis_prefix, clock=clock)
     second = RedisTokenBuckets(redis, burst=3, rate=1.0, prefix=redis_prefix, clock=clock)
     taken = [await (first if i % 2 else second).allow(7) for i in range(4)]
     assert taken == [True, True, True, False]  # three tokens in all, whichever instance asks
     assert await first.allow(8)  # another user has a bucket of their own
-    clock.now += 1.0
+    clock.advance(1.0)
     assert await second.allow(7) and not await first.allow(7)  # one token refilled per second
     assert 0 < await redis.ttl(f"{redis_prefix}:throttle:7") <= 4  # idle buckets expire
 
@@ -67,7 +60,10 @@ async def test_dedupe_lets_one_copy_through_and_frees_the_key_on_error(redis: Re
         return "ok"
 
     first = asyncio.create_task(dedupe(slow, update, {"delivery": Delivery()}))
-    await started.wait()
+    waiter = asyncio.create_task(started.wait())  # bounded: never hang on a dead Redis
+    await asyncio.wait([first, waiter], timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    assert started.is_set(), first.exception() if first.done() else "the handler did not start within 10 s"
     copy = Delivery()
     assert await dedupe(slow, update, {"delivery": copy}) is None
     assert copy.busy and not copy.duplicate  # in progress elsewhere: not acknowledged as done

@@ -20,8 +20,8 @@ from db.engine import create_engine, create_sessionmaker
 from db.handoff.models import Ticket, TicketMessage
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.conftest import load_domain, settings_for_tests
-from tests.bot.telegram import RecordingSession
-from tests.db.databases import sqlite_url
+from tests.support.databases import sqlite_url
+from tests.support.telegram import RecordingSession
 
 SECRET = "s3cret-token_1"
 

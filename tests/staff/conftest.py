@@ -17,24 +17,16 @@ from bot.services.reload import DomainHolder, Reloader
 from bot.telegram.dispatcher import build_bot, build_dispatcher
 from db.engine import create_engine, create_sessionmaker
 from rules.data import load_bundle
-from tests.bot.telegram import ChatClient, RecordingSession
-from tests.db.databases import migrate, sqlite_url
+from tests.support.databases import migrate, sqlite_url
+from tests.support.settings import settings_for_tests
+from tests.support.telegram import ChatClient, RecordingSession
 
 ADMIN_ID = 7
 DATA = Path(__file__).resolve().parent.parent / "bot" / "data"  # the bot tests' small fixture catalogue
 
 
 def staff_settings(files: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        bot_token="42:TEST",
-        database_url="sqlite+aiosqlite://",
-        measures_path=files / "measures.yaml",
-        questionnaire_path=files / "questionnaire.yaml",
-        admin_ids=str(ADMIN_ID),
-        throttle_burst=1000,
-        throttle_rate=1000.0,
-    )
+    return settings_for_tests(files, admin_ids=str(ADMIN_ID))
 
 
 @dataclass

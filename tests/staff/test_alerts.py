@@ -3,9 +3,9 @@ never twice for one measure-version, never to unsubscribed or blocked users; Â«Ð
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+import pytest
 from aiogram.methods import SendMessage
 from sqlalchemy import func, insert, select
 
@@ -13,8 +13,8 @@ from bot.services.alerts import ALERT_KIND
 from db.models import OutboxMessage, Profile, User, utcnow
 from db.staff.models import CatalogueVersion, MeasureAlert
 from tests.bot.helpers import finish_questionnaire, start_and_consent
-from tests.bot.telegram import texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld
+from tests.support.telegram import texts_of
 
 YOUNG = {"needs": ["grant"], "applicant_type": "legal_entity", "registered_in_moscow": True, "headcount": 12,
          "income_mln": 85.5, "company_age_months": 6, "tax_debt": False}
@@ -118,6 +118,7 @@ async def test_alerts_need_consent(staff: StaffWorld) -> None:
     assert "/start" in reply
 
 
+@pytest.mark.slow
 async def test_fan_out_to_10000_saved_profiles(staff: StaffWorld) -> None:
     rows = []
     for uid in range(100_000, 110_000):
@@ -128,13 +129,10 @@ async def test_fan_out_to_10000_saved_profiles(staff: StaffWorld) -> None:
     await add_users(staff, rows)
     expected = {uid for uid, answers, subscribed, blocked in rows if answers is YOUNG and subscribed and not blocked}
     staff.edit(staff.measures, AGE_RULE, "{field: company_age_months, min: 3}")
-    start = time.perf_counter()
-    result = await staff.reloader.reload(f"admin:{ADMIN_ID}")
-    elapsed = time.perf_counter() - start
+    result = await staff.reloader.reload(f"admin:{ADMIN_ID}")  # its speed is bench/rematch_bench's business
     assert result.ok and result.alerts == len(expected)
     queued = await alert_rows(staff)
     assert [r.chat_id for r in queued] == sorted(expected)  # every matching user exactly once
-    assert elapsed < 60, elapsed
     again = await staff.reloader.reload(f"admin:{ADMIN_ID}")
     assert again.alerts == 0 and len(await alert_rows(staff)) == len(expected)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 from typing import Any
 
+import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
@@ -24,6 +25,7 @@ async def pending(world: StaffWorld) -> int:
         return len((await session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending"))).all())
 
 
+@pytest.mark.slow
 async def test_fan_out_through_the_outbox_at_telegrams_pace(staff: StaffWorld) -> None:
     rows = []
     for uid in range(100_000, 110_000):

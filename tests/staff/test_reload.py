@@ -12,12 +12,12 @@ from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
 from bot.services.reload import Reloader
-from bot.telegram.routers.admin import NOT_ADMIN
+from bot.texts.admin import NOT_ADMIN
 from db.models import OutboxMessage
 from db.staff.models import CatalogueVersion
 from tests.bot.helpers import answer_current, current_question, finish_questionnaire, start_and_consent
-from tests.bot.telegram import ChatClient, texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld, copy_data
+from tests.support.telegram import ChatClient, texts_of
 
 AMOUNT = 'amount: {display: "до 1 млн ₽", max_rub: 1000000, per: project}'
 

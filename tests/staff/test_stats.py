@@ -9,13 +9,13 @@ import pytest
 
 from bot.cli import main as navigator
 from bot.cli.report import month_bounds
-from bot.telegram.routers.admin import NOT_ADMIN
+from bot.texts.admin import NOT_ADMIN
 from db.handoff.models import Ticket
 from db.models import User
 from db.repositories import AnalyticsRepository
 from tests.bot.helpers import finish_questionnaire, start_and_consent
-from tests.bot.telegram import texts_of
 from tests.staff.conftest import ADMIN_ID, StaffWorld
+from tests.support.telegram import texts_of
 
 
 async def fill(staff: StaffWorld) -> None:

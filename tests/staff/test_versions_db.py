@@ -15,7 +15,7 @@ from db.base import Base
 from db.engine import create_engine, create_sessionmaker
 from db.repositories import UserRepository
 from db.staff.repository import CatalogueVersionRepository, MeasureAlertRepository
-from tests.db.databases import migrate, postgres_database, sqlite_url
+from tests.support.databases import migrate, postgres_database, sqlite_url
 
 STAFF_TABLES = ("catalogue_versions", "measure_alerts")
 

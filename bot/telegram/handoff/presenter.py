@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from bot.services.hours import Availability
 from bot.services.plan import PlanView
 from bot.telegram.handoff.keyboards import rating_keyboard, staff_keyboard
 from bot.texts import handoff as texts
-from bot.texts import ticket_card
+from bot.texts import hours, ticket_card
 from rules.catalogue import Catalogue
 
 
@@ -40,3 +41,9 @@ class TelegramHandoffPresenter:
 
     def unclaimed_ping(self, number: int, minutes: int) -> str:
         return texts.unclaimed_ping(number, minutes)
+
+    def expectation(self, availability: Availability) -> str:
+        return hours.expectation(availability)
+
+    def untitled_subject(self) -> str:
+        return texts.UNTITLED_SUBJECT

@@ -27,7 +27,9 @@ from bot.telegram.handoff.delivery import TicketDelivery
 from bot.telegram.handoff.presenter import TelegramHandoffPresenter
 from bot.telegram.handoff.startup import StaffCheck, check_staff_chat
 from bot.telegram.outbox.pacer import Pacer
+from bot.telegram.outbox.project_delivery import ProjectDelivery
 from bot.telegram.outbox.worker import OutboxWorker, WorkerConfig
+from bot.texts import staff_check
 from db.handoff import outbox_queue
 from db.models import utcnow
 
@@ -55,7 +57,7 @@ async def apply_check(bot: Bot, handoff: Handoff, sessions: async_sessionmaker[A
                       admin_ids: frozenset[int]) -> StaffCheck | None:
     """Check the staff group, log every problem, tell the admins, choose topics or replies."""
     if not handoff.enabled:
-        log.warning("STAFF_CHAT_ID is not set: «Спросить консультанта» answers that consultants are unavailable")
+        log.warning("STAFF_CHAT_ID is not set: the ask-a-consultant button answers that consultants are unavailable")
         return None
     check = await check_staff_chat(bot, handoff.staff_chat_id)
     for line in check.problems:
@@ -64,7 +66,7 @@ async def apply_check(bot: Bot, handoff: Handoff, sessions: async_sessionmaker[A
         log.warning("staff group: %s", line)
     handoff.forum = check.ok and check.forum
     if check.problems and admin_ids:
-        text = "Проверка группы консультантов при запуске:\n" + "\n".join(f"• {p}" for p in check.problems)
+        text = staff_check.report(check.problems)
         async with sessions() as session:
             for admin in admin_ids:
                 await enqueue(session, admin, "sendMessage", {"text": text}, kind="staff_check",
@@ -106,7 +108,7 @@ async def running(bot: Bot, dp: Dispatcher, sessions: async_sessionmaker[AsyncSe
     settings: Settings = dp["settings"]
     check = await apply_check(bot, handoff, sessions, settings.admin_ids)
     worker = OutboxWorker(bot=bot, sessions=sessions, pacer=pacer or Pacer(),
-                          hooks=TicketDelivery(handoff), config=config or WorkerConfig())
+                          hooks=ProjectDelivery(TicketDelivery(handoff)), config=config or WorkerConfig())
     handoff.on_enqueue(worker.wake)
     work = asyncio.create_task(worker.run(), name="outbox-worker")
     helpers = [asyncio.create_task(_purge_loop(sessions), name="outbox-purge")]

@@ -13,6 +13,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ChatMemberAdministrator, ChatMemberOwner
 
+from bot.texts import staff_check as texts
+
 
 @dataclass
 class StaffCheck:
@@ -26,46 +28,33 @@ async def check_staff_chat(bot: Bot, chat_id: int | None) -> StaffCheck:
     result = StaffCheck()
     if chat_id is None:
         result.ok = False
-        result.problems.append("STAFF_CHAT_ID не задан: заявки консультантам отправлять некуда.")
+        result.problems.append(texts.NO_STAFF_CHAT)
         return result
     try:
         chat = await bot.get_chat(chat_id)
     except TelegramAPIError as exc:
         result.ok = False
-        result.problems.append(
-            f"Группа консультантов {chat_id} недоступна ({exc.message}): добавьте бота в группу "
-            f"и проверьте STAFF_CHAT_ID."
-        )
+        result.problems.append(texts.unreachable(chat_id, exc.message))
         return result
     if chat.type != "supergroup":
-        result.warnings.append(
-            f"Группа {chat_id} — не супергруппа: темы в ней недоступны, заявки придут карточками."
-        )
+        result.warnings.append(texts.not_supergroup(chat_id))
     result.forum = bool(chat.is_forum)
     if not result.forum:
-        result.warnings.append(
-            "В группе консультантов не включены темы: заявки придут карточками, отвечайте на них ответом (reply)."
-        )
+        result.warnings.append(texts.NO_TOPICS)
     try:
         me = await bot.get_me()
         member = await bot.get_chat_member(chat_id, me.id)
     except TelegramAPIError as exc:
         result.ok = False
-        result.problems.append(f"Не удалось проверить права бота в группе {chat_id}: {exc.message}.")
+        result.problems.append(texts.rights_unknown(chat_id, exc.message))
         return result
     if isinstance(member, ChatMemberOwner):
         return result
     if not isinstance(member, ChatMemberAdministrator):
         result.ok = False
-        result.problems.append(
-            "Бот не администратор группы консультантов: назначьте его администратором "
-            "с правом «Управление темами» (can_manage_topics)."
-        )
+        result.problems.append(texts.NOT_ADMIN)
         return result
     if result.forum and not member.can_manage_topics:
         result.ok = False
-        result.problems.append(
-            "У бота нет права «Управление темами» (can_manage_topics): без него он не создаст тему для заявки. "
-            "Включите его в настройках администратора бота."
-        )
+        result.problems.append(texts.NO_MANAGE_TOPICS)
     return result

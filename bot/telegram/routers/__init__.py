@@ -20,6 +20,8 @@ from bot.telegram.routers import (
     places,
     plan,
     profile,
+    projects,
+    projects_staff,
     questionnaire,
     results,
     search,
@@ -32,6 +34,7 @@ from bot.telegram.routers import (
 def get_routers() -> list[Router]:
     """Fresh routers in their fixed order (a router can belong to one dispatcher only)."""
     return [
+        projects_staff.make_router(),  # project moderation in the consultants' group (before its relay)
         staff.make_router(),  # the consultants' group only
         admin.make_router(),
         alerts.make_router(),
@@ -45,6 +48,7 @@ def get_routers() -> list[Router]:
         plan.make_router(),  # «Мой план», «Сравнить» (issue 17)
         events.make_router(),
         places.make_router(),
+        projects.make_router(),  # /projects: registry, partner search, cooperation (issue 16)
         handoff_user.make_relay_router(),  # while a ticket is open, messages go to the consultant
         inn.make_router(),  # «Знаете ИНН?» step: its typed ИНН before the questionnaire's answers
         questionnaire.make_router(),

@@ -6,8 +6,6 @@ Only ``ADMIN_IDS`` may use them; anyone else is told so politely and nothing hap
 
 from __future__ import annotations
 
-import html
-
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import Message
@@ -18,14 +16,11 @@ from bot.services.domain import Domain
 from bot.services.reload import Reloader
 from bot.telegram.replies import send
 from bot.telegram.screen import Screen
+from bot.texts.admin import NO_RELOAD, NO_VERSIONS, NOT_ADMIN, versions_text
 from bot.texts.reload import reload_report
 from bot.texts.stats import stats_message
 from db.staff.repository import CatalogueVersionRepository, MeasureAlertRepository
 from db.staff.stats import collect_stats
-
-NOT_ADMIN = "Эта команда — для сотрудников Центра. Если вы сотрудник, попросите добавить ваш id в ADMIN_IDS."
-NO_RELOAD = "Перезагрузка в этом процессе не настроена."
-NO_VERSIONS = "Принятых версий пока нет: после первого /reload они появятся здесь."
 
 
 def is_admin(message: Message, settings: Settings) -> bool:
@@ -55,17 +50,7 @@ async def versions_command(message: Message, bot: Bot, settings: Settings,
     if not rows:
         await send(bot, message.chat.id, Screen(NO_VERSIONS))
         return
-    lines = ["Последние принятые версии:"]
-    for row in rows:
-        alerts = "—" if row.alerts_queued is None else str(row.alerts_queued)
-        lines.append(
-            f"• <code>{html.escape(row.bundle_version)}</code> — {row.accepted_at:%d.%m.%Y %H:%M} UTC, "
-            f"{html.escape(row.accepted_by)}, мер: {row.measure_count}, оповещений: {alerts}"
-        )
-    if told:
-        lines += ["", f"Оповещения о версии <code>{html.escape(rows[0].bundle_version)}</code> по мерам:"]
-        lines += [f"• {html.escape(measure_id)}: {count}" for measure_id, count in told[:20]]
-    await send(bot, message.chat.id, Screen("\n".join(lines)))
+    await send(bot, message.chat.id, Screen(versions_text(rows, told)))
 
 
 async def stats_command(message: Message, bot: Bot, settings: Settings, domain: Domain,

@@ -12,16 +12,9 @@ from bot.telegram.callbacks import AlertsCb
 from bot.telegram.keyboards import subscription_button
 from bot.telegram.replies import replace, send
 from bot.telegram.screen import Screen
+from bot.texts.alerts import NEED_CONSENT, OFFER, SUBSCRIBED, TOAST_SUBSCRIBED, UNSUBSCRIBED
 from db.repositories import UserRepository
 from db.unit_of_work import UnitOfWork
-
-SUBSCRIBED = ("🔔 Вы подписаны: когда появится мера, которая подходит по вашим ответам, мы напишем. "
-              "Не чаще одного сообщения об одной мере.")
-UNSUBSCRIBED = "Сообщения о новых мерах отключены. Включить снова можно командой /alerts."
-OFFER = ("Можем написать, когда появится новая мера поддержки, которая подходит по вашим ответам. "
-         "Одно сообщение об одной мере, отписаться — одной кнопкой.")
-TOAST_SUBSCRIBED = "Готово: напишем, когда появится подходящая мера. Отписаться — /alerts."
-NEED_CONSENT = "Сначала ответьте на несколько вопросов: нажмите /start."
 
 
 def _screen(subscribed: bool, text: str) -> Screen:

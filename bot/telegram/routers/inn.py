@@ -30,6 +30,7 @@ from bot.services import inn_prefill
 from bot.services.dadata import DadataClient, client_for
 from bot.services.domain import Domain
 from bot.services.journey import Journey
+from bot.services.profile_state import InnStep
 from bot.telegram import inn_screens
 from bot.telegram.callbacks import InnCb
 from bot.telegram.replies import replace, replace_markup, send
@@ -39,8 +40,6 @@ from bot.texts import inn as inn_texts
 from db.unit_of_work import UnitOfWork
 from rules.engine import Progress
 from rules.identifiers import check_inn, reask_message
-
-SKIP_WORDS = {"пропустить", "не знаю", "нет", "-", "skip"}
 
 
 def _dadata(dadata: DadataClient | None, settings: Settings) -> DadataClient | None:
@@ -56,7 +55,7 @@ async def _finish(
     """Pre-fill ``values``, close the step and show the next question (or the results)."""
     was_editing = await journey.editing()
     new = domain.engine.prefill(progress, values)
-    await journey.save_inn_step(new, {"stage": "done"})
+    await journey.save_inn_step(new, InnStep("done"))
     screen = await after_answer(journey, domain, new, was_editing)
     await journey.commit()
     return Screen(f"{lead}\n\n{screen.text}" if lead else screen.text, screen.markup)
@@ -73,7 +72,7 @@ async def on_button(
     journey: Journey,
 ) -> None:
     state = journey.inn_state() if await journey.consented() else None
-    stage = state.get("stage") if state else None
+    stage = state.stage if state else None
     action = callback_data.action
     progress = await journey.progress()
     if stage == "ask" and action == "skip":
@@ -81,8 +80,8 @@ async def on_button(
         await replace(callback, bot, screen)
         return
     if stage == "confirm" and state is not None:
-        items = list(state.get("items", []))
-        inn = {"inn": state["inn"]} if state.get("inn") else {}
+        items = list(state.items)
+        inn = {"inn": state.inn} if state.inn else {}
         if action == "ok":
             values = {name: value for name, value, _ in items}
             screen = await _finish(journey, domain, progress, {**inn, **values}, inn_texts.CONFIRMED)
@@ -124,12 +123,12 @@ async def on_text(
     if step.inn is None or state is None:
         raise SkipHandler
     text = message.text or ""
-    if state.get("stage") == "confirm":
+    if state.stage == "confirm":
         await uow.commit()
         await send(bot, message.chat.id, inn_screens.confirm(state, escape(inn_texts.USE_CONFIRM_BUTTONS)))
         return
     progress = await journey.progress()
-    if text.strip().lower().rstrip(".!") in SKIP_WORDS:
+    if text.strip().lower().rstrip(".!") in inn_texts.SKIP_WORDS:
         await send(bot, message.chat.id, await _finish(journey, domain, progress, {}, inn_texts.SKIPPED))
         return
     check = check_inn(text)
@@ -147,12 +146,7 @@ async def on_text(
         screen = await _finish(journey, domain, progress, {"inn": check.value}, lead)
         await send(bot, message.chat.id, screen)
         return
-    confirm_state = {
-        "stage": "confirm",
-        "inn": check.value,
-        "text": inn_texts.summary(found, items, progress.answers),
-        "items": [[name, value, label] for name, value, label in items],
-    }
+    confirm_state = InnStep("confirm", check.value, inn_texts.summary(found, items, progress.answers), tuple(items))
     await journey.save_inn_step(progress, confirm_state)
     await journey.commit()
     await send(bot, message.chat.id, inn_screens.confirm(confirm_state))
