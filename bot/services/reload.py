@@ -35,8 +35,7 @@ from bot.services.domain import Domain
 from db.repositories import OutboxRepository
 from db.staff.models import CatalogueVersion
 from db.staff.repository import CatalogueVersionRepository
-from rules.catalogue import catalogue_version
-from rules.catalogue import Catalogue
+from rules.catalogue import Catalogue, catalogue_version
 from rules.catalogue_diff import CatalogueDiff, diff_catalogues
 from rules.data import Bundle, load_bundle
 from rules.errors import DataError, Problem
