@@ -122,6 +122,7 @@ class Measure:
     documents: tuple[str, ...] = ()
     legal_basis: str = ""
     provenance_note: str = ""
+    source_date: dt.date | None = None  # the newest source's own date (publication / revision)
     keywords: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()  # cannot be combined with these (symmetric; see ``Catalogue.related``)
@@ -228,6 +229,12 @@ def _check_measure(value: dict[str, Any], node: MappingNode, reader: Reader, pat
     if status_field is not None and status_field not in STATUSES:
         reader.error(node_at(node, "status_field"), f"{status_field!r} is not a status field",
                      join_path(path, "status_field"), allowed=", ".join(STATUSES))
+    source_date, last_verified = value.get("source_date"), value.get("last_verified")
+    if isinstance(source_date, dt.date) and isinstance(last_verified, dt.date) and source_date > last_verified:
+        reader.error(node_at(node, "source_date"),
+                     f"source_date {source_date.isoformat()} is after last_verified {last_verified.isoformat()}",
+                     join_path(path, "source_date"),
+                     hint="a source cannot be dated after the day it was read; check both dates")
 
 
 AMOUNT = Record(
@@ -290,6 +297,9 @@ def measure_spec(conditions: ConditionSpec) -> Record:
             "apply_via": Key(URL, required=True),
             "legal_basis": Key(Str()),
             **source_keys(),
+            "source_date": Key(Date(), description=(
+                "the own date (publication or revision) of the newest source actually read for this card; "
+                "shown next to «проверено»; never after last_verified")),
             "keywords": Key(text_list),
             "synonyms": Key(text_list),
         },
@@ -477,6 +487,7 @@ def _to_measure(item: dict[str, Any], line: int) -> Measure:
         documents=tuple(item.get("documents", ())),
         legal_basis=item.get("legal_basis", ""),
         provenance_note=item.get("provenance_note", ""),
+        source_date=item.get("source_date"),
         keywords=tuple(item.get("keywords", ())),
         synonyms=tuple(item.get("synonyms", ())),
         excludes=tuple(item.get("excludes", ())),

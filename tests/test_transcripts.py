@@ -3,7 +3,10 @@ results screen of issue 17 («Под ваш запрос», groups by letter, «
 
 Each persona is a profile; the console input (option numbers, «?» for «не знаю») is built from
 it by walking the shipped questionnaire, so a reordered questionnaire still gets the right
-answers. The saved transcripts in docs/transcripts/ are produced by the same code:
+answers. The expected results are committed facts, never the engine's own ``match()`` run
+again: the transcripts in docs/transcripts/ (the whole console output, compared line for line),
+the counts in ``EXPECTED_COUNTS`` and the measures each test names. When the catalogue or the
+copy changes on purpose, regenerate the transcripts and review their diff:
 
     .venv/bin/python -m tests.test_transcripts   # rewrites docs/transcripts/*.txt
 """
@@ -225,7 +228,33 @@ def outputs(shipped: Bundle) -> dict[str, str]:
     return {name: run_console(console_input(shipped, persona)) for name, persona in PERSONAS.items()}
 
 
-def test_the_console_counts_agree_with_the_engine(outputs: dict[str, str], shipped: Bundle) -> None:
+# (подходит, возможно, не подходит) per persona, as reviewed in docs/transcripts/.
+EXPECTED_COUNTS = {
+    "a-it-startup": (12, 12, 32),
+    "b-zelenograd-electronics": (18, 27, 11),
+    "c-large-company": (8, 12, 36),
+}
+
+
+def committed_transcript(name: str) -> tuple[str, str]:
+    """The committed transcript's header (``#`` lines) and the console output below it."""
+    text = (TRANSCRIPTS / f"{name}.txt").read_text(encoding="utf-8")
+    header, _, body = text.partition("\n\n")
+    assert all(line.startswith("#") for line in header.splitlines()), name
+    return header, body
+
+
+def test_the_console_prints_the_committed_transcripts(outputs: dict[str, str], shipped: Bundle) -> None:
+    for name, persona in PERSONAS.items():
+        header, expected = committed_transcript(name)
+        assert f"printf '{_printf(console_input(shipped, persona))}'" in header, f"{name}: the persona types other answers"
+        assert outputs[name] == expected, (
+            f"{name}: the console no longer prints docs/transcripts/{name}.txt; if the change is intended, "
+            "regenerate with `python -m tests.test_transcripts` and review the diff"
+        )
+
+
+def test_the_screen_accounts_for_every_measure(outputs: dict[str, str], shipped: Bundle) -> None:
     for name, persona in PERSONAS.items():
         verdicts = list(full_results(shipped, persona).values())
         counts = {v: verdicts.count(v) for v in Verdict}
@@ -254,6 +283,12 @@ def test_the_first_screen_serves_the_request(outputs: dict[str, str], shipped: B
         assert "ЕЩЁ ПОДХОДИТ ВАМ" in results_screen(outputs[name])
     b_top = [shipped.catalogue.by_id[m] for m in shown(outputs["b-zelenograd-electronics"], shipped)]
     assert any("equipment" in m.serves_needs for m in b_top) and any("export" in m.serves_needs for m in b_top)
+
+
+def test_the_console_counts_are_the_expected_ones(outputs: dict[str, str]) -> None:
+    assert set(EXPECTED_COUNTS) == set(PERSONAS)
+    for name, (eligible, possible, ineligible) in EXPECTED_COUNTS.items():
+        assert f"✅ Подходит: {eligible} · 🟡 Возможно: {possible} · ✖️ Не подходит: {ineligible}" in outputs[name], name
 
 
 def test_a_it_startup_sees_fsi_start_and_the_mik_path(outputs: dict[str, str], shipped: Bundle) -> None:

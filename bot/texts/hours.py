@@ -18,5 +18,6 @@ def expectation(availability: Availability) -> str:
     elif availability.days_ahead == 1:
         when = f"завтра с {opening:%H:%M}"
     else:
-        when = f"в {WEEKDAYS_ACCUSATIVE[opening.weekday()]}, {opening:%d.%m}, с {opening:%H:%M}"
+        day = WEEKDAYS_ACCUSATIVE[opening.weekday()]
+        when = f"{'во' if day == 'вторник' else 'в'} {day}, {opening:%d.%m}, с {opening:%H:%M}"  # «во вторник»
     return f"Сейчас нерабочее время. Консультант ответит {when} по Москве."

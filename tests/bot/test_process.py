@@ -13,6 +13,7 @@ import pytest
 from tests.support.fake_bot_api import FakeBotApi, button_data
 
 DATA = Path(__file__).parent / "data"
+SECRET = "ООО «Ромашка», ИНН 7707083893"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -53,6 +54,9 @@ async def test_python_m_bot_walks_start_to_first_answer(tmp_path: Path) -> None:
         await api.wait_for("editMessageReplyMarkup", "")
         api.push_click(777, first["_message"], button_data(first, "Готово"))
         await api.wait_for("editMessageText", "Кто получает поддержку?")
+        seen = len(api.calls)
+        secret_update = api.push_text(777, SECRET)  # what a user types must never reach the logs
+        await api.wait_for_call_after(seen)  # the bot has handled it (and logged whatever it logs)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
@@ -64,7 +68,9 @@ async def test_python_m_bot_walks_start_to_first_answer(tmp_path: Path) -> None:
         output = (await process.stdout.read()).decode() if process.stdout else ""
         await api.stop()
     assert process.returncode == 0, output
-    assert "Ромашка" not in output and "152-ФЗ" not in output  # logs carry ids, not texts
+    assert f"id={secret_update}" in output, output  # the update was logged, by its id …
+    assert "Ромашка" not in output and "7707083893" not in output, output  # … not by what the user typed
+    assert "152-ФЗ" not in output  # nor by what the bot sent
     assert (tmp_path / "bot.db").exists()
 
 

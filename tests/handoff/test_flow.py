@@ -20,13 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.domain import Domain
 from bot.telegram.callbacks import AskSendCb, RateCb, TicketCb
-from bot.telegram.outbox.clock import SimClock
 from bot.texts import handoff as texts
 from db.handoff.models import Ticket, TicketMessage
 from db.handoff.tickets import TicketRepository
 from db.models import OutboxMessage, User
 from rules.data import Bundle
 from tests.handoff.world import CONSULTANTS, STAFF, STRANGER, USER, World
+from tests.support.clock import SimClock
 from tests.support.telegram import RecordingSession
 
 MEASURE = "moscow-credit-guarantee-fund"

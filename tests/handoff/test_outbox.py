@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.outbox import enqueue
-from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer
 from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.handoff import outbox_queue as queue
 from db.models import OutboxMessage, User
 from db.repositories import UserRepository
+from tests.support.clock import SimClock
 from tests.support.telegram import RecordingSession
 
 USER = 1001

@@ -126,8 +126,8 @@ def _domain() -> Domain:
 async def test_two_workers_keep_a_groups_limit_between_them() -> None:
     """Each worker paces itself to 19/min; the shared slot keeps the *pair* at that, not twice it."""
     from bench.outbox_bench import max_in_window
-    from bot.telegram.outbox.clock import SimClock
     from db.models import utcnow
+    from tests.support.clock import SimClock
 
     group = -100999
     async with postgres_database() as url:

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.domain import Domain
 from bot.telegram.handoff.runtime import running
-from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer, Rate
 from bot.telegram.outbox.worker import WorkerConfig
 from rules.data import Bundle
 from tests.handoff.world import STAFF, World
+from tests.support.clock import SimClock
 from tests.support.telegram import RecordingSession
 
 FAST = Rate(capacity=100, per_second=100.0)

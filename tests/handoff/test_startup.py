@@ -10,10 +10,10 @@ from bot.services.handoff import Handoff
 from bot.telegram.handoff.presenter import TelegramHandoffPresenter
 from bot.telegram.handoff.runtime import apply_check
 from bot.telegram.handoff.startup import check_staff_chat
-from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer
 from bot.telegram.outbox.worker import OutboxWorker
 from tests.handoff.world import STAFF
+from tests.support.clock import SimClock
 from tests.support.telegram import RecordingSession
 
 

@@ -21,11 +21,11 @@ from bot.services.domain import Domain
 from bot.services.handoff import Handoff
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.handoff.delivery import TicketDelivery
-from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer
 from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.models import OutboxMessage
 from db.repositories import ProfileRepository, UserRepository
+from tests.support.clock import SimClock
 from tests.support.settings import settings_for_tests
 from tests.support.telegram import RecordingSession
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram.methods import SendMessage
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from db.handoff.models import Ticket, TicketMessage
 from db.models import OutboxMessage, ProcessedUpdate
 from tests.bot.conftest import load_domain, settings_for_tests
 from tests.support.databases import sqlite_url
+from tests.support.metrics import MetricsSnapshot
 from tests.support.telegram import RecordingSession
 
 SECRET = "s3cret-token_1"
@@ -108,7 +110,12 @@ async def test_readiness_turns_off_first_on_shutdown_and_updates_are_deferred(se
 
 
 async def test_metrics_count_updates_bot_api_calls_and_read_the_outbox(served: Served) -> None:
+    metrics = MetricsSnapshot()  # the counters are process-wide: this test reads what it added
     assert await served.post(start_update(30)) == 200
+    assert metrics.delta("navigator_updates_total", type="message", outcome="handled") == 1
+    sent = len(served.recording.sent(SendMessage))
+    assert sent >= 1 and metrics.delta("navigator_bot_api_calls_total", method="sendMessage", outcome="ok") == sent
+    assert metrics.delta("navigator_handler_seconds_count", type="message") == 1
     async with served.sessions() as session:
         session.add(OutboxMessage(chat_id=1, method="sendMessage", payload={"text": "x"}, kind="test"))
         opened = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -121,9 +128,8 @@ async def test_metrics_count_updates_bot_api_calls_and_read_the_outbox(served: S
                                       source_message_id=number, created_at=opened + timedelta(seconds=wait)))
         await session.commit()
         assert (await session.scalars(select(OutboxMessage))).first() is not None
-    body = await (await served.client.get("/metrics")).text()
+    body = await (await served.client.get("/metrics")).text()  # the endpoint serves the same registry
     assert 'navigator_updates_total{outcome="handled",type="message"}' in body
-    assert 'navigator_bot_api_calls_total{method="sendMessage",outcome="ok"}' in body
     assert "navigator_handler_seconds_bucket" in body
     assert 'navigator_outbox_messages{status="pending"} 1.0' in body
     assert "navigator_open_tickets 2.0" in body  # the closed one is not counted

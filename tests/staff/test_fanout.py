@@ -12,12 +12,12 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.telegram.outbox.clock import SimClock
 from bot.telegram.outbox.pacer import Pacer
 from bot.telegram.outbox.worker import OutboxWorker, RoundReport, WorkerConfig
 from db.models import OutboxMessage
 from tests.staff.conftest import ADMIN_ID, StaffWorld
 from tests.staff.test_alerts import AGE_RULE, OLD, YOUNG, add_users
+from tests.support.clock import SimClock
 
 
 async def pending(world: StaffWorld) -> int:

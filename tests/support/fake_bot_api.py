@@ -94,6 +94,18 @@ class FakeBotApi:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_call.wait(), remaining)
 
+    async def wait_for_call_after(self, seen: int, timeout: float = 20.0) -> tuple[str, dict[str, Any]]:
+        """The first call the bot makes after the first ``seen`` calls (``len(api.calls)`` taken earlier)."""
+        deadline = time.monotonic() + timeout
+        while len(self.calls) <= seen:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no call after the first {seen}; calls: {[c[0] for c in self.calls]}")
+            self._new_call.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_call.wait(), remaining)
+        return self.calls[seen]
+
     # --- the Bot API --------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
