@@ -170,7 +170,8 @@ class Driver:
             return False
         buttons = [b for row in message.reply_markup.inline_keyboard for b in row if b.callback_data]
         if label is not None:
-            buttons = [b for b in buttons if label in b.text]
+            # a number opens the card with that number; a group button «Экспорт · 3» is not card 3
+            buttons = [b for b in buttons if (b.text == label if label.isdigit() else label in b.text)]
             if not buttons:
                 return False
         data = buttons[min(index, len(buttons) - 1)].callback_data

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.handoff.models import Ticket
 from db.handoff.tickets import TicketRepository
 from db.models import OutboxMessage
+from db.projects.models import ProjectBlock, RequestAlert
 from db.projects.repository import ProjectRepository
 from db.repositories import (
     AnalyticsRepository,
@@ -29,6 +30,7 @@ from db.repositories import (
     ProfileRepository,
     UserRepository,
 )
+from db.repositories.plan_items import PlanRepository
 from db.staff.models import MeasureAlert
 
 FORGET_PLAN: dict[str, tuple[str, str]] = {
@@ -42,6 +44,14 @@ FORGET_PLAN: dict[str, tuple[str, str]] = {
     "ticket_ratings": ("scrub", "the comment nulled; the score stays"),
     "ticket_events": ("scrub", "the user as actor removed"),
     "outbox": ("purge", "every row to the user, quoting them, or of their tickets"),
+    "plan_items": ("delete", "«Мой план»: measures, statuses, deadlines"),
+    "projects": ("scrub", "owner id, description, offer and site nulled; archived and hidden at once"),
+    "project_versions": ("scrub", "the submitted texts of the user's projects nulled"),
+    "project_decisions": ("scrub", "the user as actor removed"),
+    "cooperation_requests": ("scrub", "requester id, messages and contacts nulled; pending ones closed"),
+    "project_blocks": ("delete", "blocks the user set and blocks of the user"),
+    "request_alerts": ("delete", "which customer requests the user was told about"),
+    "staff_topics": ("none", "the staff group's standing topics (moderation)"),
     "processed_updates": ("none", "update ids only"),
     "outbox_pace": ("none", "pacing of staff groups"),
     "catalogue_versions": ("none", "versions of the YAML data"),
@@ -63,6 +73,7 @@ class ForgetReport:
     outbox_messages: int
     events_pseudonymised: int
     tickets: tuple[int, ...] = ()  # the user's tickets, scrubbed: their forum topics get a neutral title
+    plan_items: int = 0
 
 
 async def purge_outbox(session: AsyncSession, telegram_id: int, ticket_ids: list[int]) -> int:
@@ -83,12 +94,15 @@ async def forget_user(session: AsyncSession, telegram_id: int) -> ForgetReport:
     """Apply ``FORGET_PLAN`` to one user, in the caller's transaction (all or nothing)."""
     ticket_ids = list(await session.scalars(select(Ticket.id).where(Ticket.user_id == telegram_id)))
     answers = await AnswerHistoryRepository(session).delete_for_user(telegram_id)
+    plan = await PlanRepository(session).delete_for_user(telegram_id)  # «Мой план» (issue 17)
     profile = await ProfileRepository(session).delete(telegram_id)
     outbox = await purge_outbox(session, telegram_id, ticket_ids)
     events = await AnalyticsRepository(session).pseudonymise_user(telegram_id)
     await TicketRepository(session).forget_user(telegram_id)  # tickets stay, pseudonymised
     await session.execute(delete(MeasureAlert).where(MeasureAlert.user_id == telegram_id))
     await ProjectRepository(session).forget_user(telegram_id)  # projects leave search at once, pseudonymised
+    await session.execute(delete(RequestAlert).where(RequestAlert.user_id == telegram_id))
+    await session.execute(delete(ProjectBlock).where(ProjectBlock.owner_id == telegram_id))
     user = await UserRepository(session).delete(telegram_id)
     return ForgetReport(
         user=user > 0,
@@ -97,4 +111,5 @@ async def forget_user(session: AsyncSession, telegram_id: int) -> ForgetReport:
         outbox_messages=outbox,
         events_pseudonymised=events,
         tickets=tuple(ticket_ids),
+        plan_items=plan,
     )

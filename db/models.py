@@ -14,7 +14,7 @@ Decisions:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,12 +22,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -145,3 +147,40 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set while a worker holds the row (lease until ``next_attempt_at``); added by h001_handoff.
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+PLAN_STATUSES = ("collecting", "applied", "received", "rejected")
+
+
+class PlanItem(Base):
+    """A measure the user put in «Мой план» (issue 17), with what it looked like when added.
+
+    ``title``, ``next_step``, ``documents`` and ``deadline`` are a snapshot of the catalogue at
+    the moment the user last saw them, so a reload that changes or removes the measure can be
+    explained («что изменилось»), not silently applied; ``fingerprint`` is the measure's at that
+    moment. ``reminded_for`` is the deadline a reminder was queued for — one per deadline.
+    ``moved_to_used`` says «получил» added the measure to the profile's ``used_measures``.
+    /forget deletes the rows with the user.
+    """
+
+    __tablename__ = "plan_items"
+    __table_args__ = (
+        CheckConstraint("status IN ('collecting', 'applied', 'received', 'rejected')", name="status"),
+        UniqueConstraint("user_id", "measure_id", name="uq_plan_items_user_measure"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.telegram_id", ondelete="CASCADE"), index=True
+    )
+    measure_id: Mapped[str] = mapped_column(String(96))
+    status: Mapped[str] = mapped_column(String(16), default="collecting")
+    title: Mapped[str] = mapped_column(String(200))
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[list[str]] = mapped_column(Json, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    fingerprint: Mapped[str] = mapped_column(String(16))
+    reminded_for: Mapped[date | None] = mapped_column(Date)
+    moved_to_used: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

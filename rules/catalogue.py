@@ -74,6 +74,7 @@ class Amount:
     cofinancing_share: float | None = None
     rate_pct: float | None = None
     term_months: int | None = None
+    collateral: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +122,11 @@ class Measure:
     documents: tuple[str, ...] = ()
     legal_basis: str = ""
     provenance_note: str = ""
+    source_date: dt.date | None = None  # the newest source's own date (publication / revision)
     keywords: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()  # cannot be combined with these (symmetric; see ``Catalogue.related``)
+    step_of: str | None = None  # this measure is a step on the way to that one
     evaluate: Evaluator = field(default=lambda profile: Status.PASS, compare=False, repr=False)
 
     @property
@@ -173,6 +177,30 @@ class Catalogue:
             place(measure)
         return tuple((m.id, m.evaluate, tuple((g, self.by_id[g].status_field) for g in m.requires)) for m in order)
 
+    def alternatives(self, measure_id: str) -> tuple[str, ...]:
+        """Measures that cannot be combined with this one, in either direction of ``excludes``."""
+        return self._relations()[0].get(measure_id, ())
+
+    def steps(self, measure_id: str) -> tuple[str, ...]:
+        """Measures declared ``step_of`` this one (what usually comes before it on the path)."""
+        return self._relations()[1].get(measure_id, ())
+
+    def _relations(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        cached = self.__dict__.get("_relations_cache")
+        if cached is None:
+            alternatives: dict[str, list[str]] = {}
+            steps: dict[str, list[str]] = {}
+            for measure in self.measures:
+                for other in measure.excludes:
+                    alternatives.setdefault(measure.id, []).append(other)
+                    alternatives.setdefault(other, []).append(measure.id)
+                if measure.step_of:
+                    steps.setdefault(measure.step_of, []).append(measure.id)
+            cached = ({k: tuple(dict.fromkeys(v)) for k, v in alternatives.items()},
+                      {k: tuple(v) for k, v in steps.items()})
+            self.__dict__["_relations_cache"] = cached
+        return cached
+
     def used_fields(self) -> frozenset[str]:
         out: set[str] = set()
         for measure in self.measures:
@@ -201,6 +229,12 @@ def _check_measure(value: dict[str, Any], node: MappingNode, reader: Reader, pat
     if status_field is not None and status_field not in STATUSES:
         reader.error(node_at(node, "status_field"), f"{status_field!r} is not a status field",
                      join_path(path, "status_field"), allowed=", ".join(STATUSES))
+    source_date, last_verified = value.get("source_date"), value.get("last_verified")
+    if isinstance(source_date, dt.date) and isinstance(last_verified, dt.date) and source_date > last_verified:
+        reader.error(node_at(node, "source_date"),
+                     f"source_date {source_date.isoformat()} is after last_verified {last_verified.isoformat()}",
+                     join_path(path, "source_date"),
+                     hint="a source cannot be dated after the day it was read; check both dates")
 
 
 AMOUNT = Record(
@@ -213,6 +247,7 @@ AMOUNT = Record(
         "cofinancing_share": Key(Number(minimum=0, maximum=1), description="own money required, share"),
         "rate_pct": Key(Number(minimum=0, maximum=100)),
         "term_months": Key(Number(integer=True, minimum=1)),
+        "collateral": Key(Str(), description="collateral or guarantee a loan needs, as the source states it"),
     },
     name="amount",
     check=_check_amount,
@@ -250,6 +285,11 @@ def measure_spec(conditions: ConditionSpec) -> Record:
                 "criteria only the operator's review judges (novelty, market, team); shown as "
                 "«решает экспертиза», never lower the verdict")),
             "requires": Key(ListOf(Str(pattern=ID_PATTERN), unique=True)),
+            "excludes": Key(ListOf(Str(pattern=ID_PATTERN), min_items=1, unique=True),
+                            description="ids of measures this one cannot be combined with (by its own rules; "
+                                        "symmetric — list it on one side)"),
+            "step_of": Key(Str(pattern=ID_PATTERN),
+                           description="id of the measure this one is a step towards (shown as a path)"),
             "status_field": Key(Str(), description="for gateway statuses: the yes/no profile field that records holding it"),
             "window": Key(WINDOW, required=True),
             "documents": Key(text_list),
@@ -257,6 +297,9 @@ def measure_spec(conditions: ConditionSpec) -> Record:
             "apply_via": Key(URL, required=True),
             "legal_basis": Key(Str()),
             **source_keys(),
+            "source_date": Key(Date(), description=(
+                "the own date (publication or revision) of the newest source actually read for this card; "
+                "shown next to «проверено»; never after last_verified")),
             "keywords": Key(text_list),
             "synonyms": Key(text_list),
         },
@@ -331,11 +374,53 @@ def _build_measures(read: list[tuple[dict[str, Any], Node, str]], reader: Reader
                              where, hint="list the gateway measure in the catalogue")
             elif gateway == measure.id:
                 reader.error(node_at(node, "requires", position), "a measure cannot require itself", where)
+        _check_relations(measure, node, path, ids, reader)
         for used in sorted(_used_measure_values(measure.eligibility) - ids):
             reader.error(node_at(node, "eligibility"), f"used_measures names unknown measure {used!r}",
                          join_path(path, "eligibility"), allowed="ids of measures in this catalogue")
     _check_gateway_cycles(measures, located, reader)
+    _check_step_cycles(measures, located, reader)
     return measures
+
+
+def _check_relations(measure: Measure, node: Node, path: str, ids: set[str], reader: Reader) -> None:
+    """``excludes`` and ``step_of`` name other measures of the catalogue, never the measure itself,
+    and a pair is either alternatives or a path, not both."""
+    for position, other in enumerate(measure.excludes):
+        where = join_path(path, f"excludes[{position}]")
+        if other not in ids:
+            reader.error(node_at(node, "excludes", position), f"excludes unknown measure {other!r}", where,
+                         hint="list the measure in the catalogue or remove it from 'excludes'")
+        elif other == measure.id:
+            reader.error(node_at(node, "excludes", position), "a measure cannot exclude itself", where)
+        elif other == measure.step_of:
+            reader.error(node_at(node, "excludes", position),
+                         f"{other!r} is both excluded and the measure this one is a step of", where,
+                         hint="a path is a sequence: keep either 'excludes' or 'step_of'")
+    if measure.step_of is not None:
+        where = join_path(path, "step_of")
+        if measure.step_of not in ids:
+            reader.error(node_at(node, "step_of"), f"step_of names unknown measure {measure.step_of!r}", where,
+                         hint="list the measure in the catalogue")
+        elif measure.step_of == measure.id:
+            reader.error(node_at(node, "step_of"), "a measure cannot be a step of itself", where)
+
+
+def _check_step_cycles(measures: list[Measure], located: dict[str, tuple[Node, str]], reader: Reader) -> None:
+    """``step_of`` chains end: A → B → A would be a path that never arrives (reported once)."""
+    by_id = {m.id: m for m in measures}
+    reported: set[str] = set()
+    for measure in measures:
+        trail = [measure.id]
+        current = measure.step_of
+        while current is not None and current in by_id and current not in trail:
+            trail.append(current)
+            current = by_id[current].step_of
+        if current == measure.id and not reported & set(trail):
+            reported.update(trail)
+            node, path = located[measure.id]
+            reader.error(node_at(node, "step_of"), f"steps form a cycle: {' → '.join([*trail, measure.id])}",
+                         join_path(path, "step_of"))
 
 
 def _used_measure_values(condition: Condition | None) -> set[str]:
@@ -402,8 +487,11 @@ def _to_measure(item: dict[str, Any], line: int) -> Measure:
         documents=tuple(item.get("documents", ())),
         legal_basis=item.get("legal_basis", ""),
         provenance_note=item.get("provenance_note", ""),
+        source_date=item.get("source_date"),
         keywords=tuple(item.get("keywords", ())),
         synonyms=tuple(item.get("synonyms", ())),
+        excludes=tuple(item.get("excludes", ())),
+        step_of=item.get("step_of"),
         evaluate=_evaluator(eligibility, capped=bool(item.get("criteria_formal"))),
     )
 

@@ -12,6 +12,7 @@ from rules.catalogue import Catalogue
 from rules.errors import Problem
 
 DEFAULT_MAX_AGE_DAYS = 180
+SOURCE_MAX_AGE_DAYS = 2 * 365  # a source older than two years likely describes last years' rules
 
 
 def freshness_warnings(catalogue: Catalogue, today: dt.date,
@@ -29,6 +30,14 @@ def freshness_warnings(catalogue: Catalogue, today: dt.date,
                  hint=f"re-check the source and update last_verified (limit {max_age_days} days)")
         if measure.last_verified > today:
             warn(measure.line, measure.id, "last_verified is in the future", f"{where}.last_verified")
+        if measure.source_date is None:
+            if measure.verified:
+                warn(measure.line, measure.id, "verified but source_date is missing", f"{where}.source_date",
+                     hint="add the own date (publication or revision) of the newest source read")
+        elif (today - measure.source_date).days > SOURCE_MAX_AGE_DAYS:
+            warn(measure.line, measure.id, f"newest source dates from {measure.source_date.isoformat()}, "
+                 f"more than 2 years ago", f"{where}.source_date",
+                 hint="find a current source (this year's rules or call) and update source_date")
         if not measure.verified:
             warn(measure.line, measure.id, f"unverified: {measure.provenance_note}", f"{where}.provenance")
         window = measure.window

@@ -1,4 +1,5 @@
-"""The three «done when» dialogues of issue 3, run through the real `navigator console`.
+"""The three «done when» dialogues of issue 3, run through the real `navigator console`, with the
+results screen of issue 17 («Под ваш запрос», groups by letter, «Не подходит» as «н»).
 
 Each persona is a profile; the console input (option numbers, «?» for «не знаю») is built from
 it by walking the shipped questionnaire, so a reordered questionnaire still gets the right
@@ -24,6 +25,7 @@ import pytest
 from rules.data import Bundle, load_bundle
 from rules.eligibility import Verdict, match
 from rules.engine import Progress
+from rules.presentation import Arrangement, arrange
 from rules.profile import with_checklists
 from rules.questionnaire import Node_
 from rules.reachability import best_verdict
@@ -129,7 +131,7 @@ def console_input(bundle: Bundle, persona: Mapping[str, Any]) -> list[str]:
         else:
             stored = frozenset(value) if node.kind == "multi" else value
             progress = engine.answer(progress, node.id, stored)
-    return [*lines, "q"]
+    return [*lines, "а", "н", "q"]  # open the first group and «Не подходит», then quit
 
 
 def run_console(lines: list[str]) -> str:
@@ -149,24 +151,58 @@ def run_console(lines: list[str]) -> str:
 MARKS = {"✅": Verdict.ELIGIBLE, "🟡": Verdict.POSSIBLE, "⛔": Verdict.INELIGIBLE}
 
 
+def results_screen(output: str) -> str:
+    """The console's first results screen (up to the card it opens)."""
+    return output.split("Готово.", 1)[1].split("—" * 40, 1)[0]
+
+
 def shown(output: str, bundle: Bundle) -> dict[str, tuple[Verdict, str]]:
-    """Measures listed in the console's results (id → verdict mark, the whole line)."""
-    results = output.split("Готово.", 1)[1].split("—" * 40, 1)[0]
+    """Measures numbered on the first results screen, «Под ваш запрос» (id → verdict mark, the
+    entry's text: its title line and the indented lines under it)."""
     titles = sorted(bundle.catalogue.measures, key=lambda m: -len(m.title))
     out: dict[str, tuple[Verdict, str]] = {}
-    for line in results.splitlines():
+    current: str | None = None
+    for line in results_screen(output).splitlines():
         found = re.match(r"^\d+\. (✅|🟡|⛔) (.*)$", line)
-        if not found:
-            continue
-        measure = next((m for m in titles if found.group(2).startswith(m.title)), None)
-        assert measure is not None, f"a results line names no measure of the catalogue: {line}"
-        out[measure.id] = (MARKS[found.group(1)], line)
+        if found:
+            measure = next((m for m in titles if found.group(2) == m.title), None)
+            assert measure is not None, f"a results line names no measure of the catalogue: {line}"
+            current = measure.id
+            out[current] = (MARKS[found.group(1)], line)
+        elif current is not None and line.startswith("   "):
+            out[current] = (out[current][0], out[current][1] + "\n" + line)
+        else:
+            current = None
     return out
+
+
+def group_counts(output: str) -> dict[str, int]:
+    """«Ещё подходит вам» as the console lists it: group label → count."""
+    return {found.group(1): int(found.group(2))
+            for found in re.finditer(r"^  [а-я]\) (.+) · (\d+)$", results_screen(output), re.MULTILINE)}
 
 
 def offered(output: str, bundle: Bundle) -> dict[str, str]:
     """Measures the console shows as «подходит» or «возможно» (id → line)."""
     return {mid: line for mid, (verdict, line) in shown(output, bundle).items() if verdict is not Verdict.INELIGIBLE}
+
+
+def answered(bundle: Bundle, persona: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile the persona's answers make (what the console and the bot match)."""
+    persona = with_checklists(persona)
+    progress = Progress(version=bundle.questionnaire.version)
+    while (node := bundle.engine.current(progress)) is not None:
+        value = persona.get(node.field)
+        if value is None:
+            progress = bundle.engine.skip(progress, node.id)
+        else:
+            progress = bundle.engine.answer(progress, node.id, frozenset(value) if node.kind == "multi" else value)
+    return progress.profile()
+
+
+def arranged(bundle: Bundle, persona: Mapping[str, Any]) -> Arrangement:
+    profile = answered(bundle, persona)
+    return arrange(bundle.catalogue, match(bundle.catalogue, profile), profile.get("needs") or ())
 
 
 def full_results(bundle: Bundle, persona: Mapping[str, Any]) -> dict[str, Verdict]:
@@ -194,9 +230,9 @@ def outputs(shipped: Bundle) -> dict[str, str]:
 
 # (подходит, возможно, не подходит) per persona, as reviewed in docs/transcripts/.
 EXPECTED_COUNTS = {
-    "a-it-startup": (25, 5, 25),
-    "b-zelenograd-electronics": (41, 8, 6),
-    "c-large-company": (20, 4, 31),
+    "a-it-startup": (12, 12, 32),
+    "b-zelenograd-electronics": (18, 27, 11),
+    "c-large-company": (8, 12, 36),
 }
 
 
@@ -218,12 +254,41 @@ def test_the_console_prints_the_committed_transcripts(outputs: dict[str, str], s
         )
 
 
+def test_the_screen_accounts_for_every_measure(outputs: dict[str, str], shipped: Bundle) -> None:
+    for name, persona in PERSONAS.items():
+        verdicts = list(full_results(shipped, persona).values())
+        counts = {v: verdicts.count(v) for v in Verdict}
+        assert (f"✅ Подходит: {counts[Verdict.ELIGIBLE]} · 🟡 Возможно: {counts[Verdict.POSSIBLE]} · "
+                f"✖️ Не подходит: {counts[Verdict.INELIGIBLE]}") in outputs[name], name
+        # Every offered measure is on the screen once: an entry of «Под ваш запрос» (with what is
+        # shown under it) or a group of «Ещё подходит вам»; «Не подходит» is one letter away.
+        groups = group_counts(outputs[name])
+        assert groups.pop("✖️ Не подходит", 0) == counts[Verdict.INELIGIBLE], name
+        arrangement = arranged(shipped, persona)
+        assert [e.lead.measure.id for e in arrangement.top] == list(shown(outputs[name], shipped)), name
+        on_screen = sum(e.size for e in arrangement.top) + sum(groups.values())
+        assert on_screen == counts[Verdict.ELIGIBLE] + counts[Verdict.POSSIBLE], name
+
+
+def test_the_first_screen_serves_the_request(outputs: dict[str, str], shipped: Bundle) -> None:
+    """Issue 17: at most five measures first, every one serving a need the persona chose, and no
+    screen pages (the console prints the first screen whole; the bot has no page buttons on it)."""
+    for name, persona in PERSONAS.items():
+        top = shown(outputs[name], shipped)
+        assert 1 <= len(top) <= 5, name
+        needs = set(persona["needs"])
+        for measure_id in top:
+            assert shipped.catalogue.by_id[measure_id].serves_needs & needs, (name, measure_id)
+        assert "Страница" not in results_screen(outputs[name])
+        assert "ЕЩЁ ПОДХОДИТ ВАМ" in results_screen(outputs[name])
+    b_top = [shipped.catalogue.by_id[m] for m in shown(outputs["b-zelenograd-electronics"], shipped)]
+    assert any("equipment" in m.serves_needs for m in b_top) and any("export" in m.serves_needs for m in b_top)
+
+
 def test_the_console_counts_are_the_expected_ones(outputs: dict[str, str]) -> None:
     assert set(EXPECTED_COUNTS) == set(PERSONAS)
     for name, (eligible, possible, ineligible) in EXPECTED_COUNTS.items():
-        counts = re.findall(r"^(ПОДХОДИТ|ВОЗМОЖНО|НЕ ПОДХОДИТ) — (\d+)$", outputs[name].upper(), re.MULTILINE)
-        assert counts == [("ПОДХОДИТ", str(eligible)), ("ВОЗМОЖНО", str(possible)),
-                          ("НЕ ПОДХОДИТ", str(ineligible))], name
+        assert f"✅ Подходит: {eligible} · 🟡 Возможно: {possible} · ✖️ Не подходит: {ineligible}" in outputs[name], name
 
 
 def test_a_it_startup_sees_fsi_start_and_the_mik_path(outputs: dict[str, str], shipped: Bundle) -> None:
@@ -278,7 +343,7 @@ def write_transcripts() -> None:
         lines = console_input(bundle, persona)
         output = run_console(lines)
         header = (
-            f"# {name}: navigator console transcript (issue 3)\n"
+            f"# {name}: navigator console transcript (issues 3 and 17)\n"
             f"# Input, one answer per line (numbers of options, «?» = не знаю):\n"
             f"#   printf '{_printf(lines)}' | navigator console\n"
             f"# Persona: {dict(persona)}\n\n"

@@ -16,11 +16,20 @@ from typing import Any, TextIO
 from bot.cli.data_files import add_data_arguments, load_or_report
 from bot.services.journey import INN_STEP_FOR
 from bot.texts import console as texts
-from bot.texts.cards import card_text, results_text
+from bot.texts.cards import card_text
+from bot.texts.results import (
+    INELIGIBLE,
+    group_buttons,
+    group_text,
+    ineligible_text,
+    relations_block,
+    results_text,
+)
 from rules.data import Bundle
 from rules.eligibility import Verdict, explain, match
 from rules.engine import Progress, StaleStep, parse_answer
 from rules.errors import AnswerError
+from rules.presentation import Arrangement, arrange
 from rules.questionnaire import Node_
 
 
@@ -118,16 +127,27 @@ class Console:
         return parse_answer(node, answer)
 
     def _show_results(self, progress: Progress) -> None:
+        """The bot's results screen in text: «Под ваш запрос», the groups of «Ещё подходит вам» by
+        letter, «Не подходит» — then the best card; a number opens a card of the list on screen,
+        a letter opens a group."""
         catalogue = self.bundle.catalogue
         today = dt.date.today()
         profile = progress.profile()
         results = match(catalogue, profile, today)
+        arrangement = arrange(catalogue, results, profile.get("needs") or ())
         self.say()
         self.say(texts.RESULTS_HEADER)
         self.say()
-        self.say(results_text(results, per_group=5))
-        numbered = _numbered(results)
-        top = next((r for r in results if r.verdict is not Verdict.INELIGIBLE), results[0] if results else None)
+        self.say(results_text(arrangement, html=False, today=today))
+        buttons = group_buttons(arrangement)
+        menu = {(texts.INELIGIBLE_LETTER if key == INELIGIBLE else letter): (key, label)
+                for letter, (key, label) in zip(texts.GROUP_LETTERS, buttons, strict=False)}
+        if arrangement.offered:
+            for letter, (_, label) in menu.items():
+                self.say(f"  {letter}) {label}")
+        numbered = {str(i): e.lead.measure.id for i, e in enumerate(arrangement.top, 1)}
+        top = arrangement.top[0].lead if arrangement.top else next(
+            (r for r in results if r.verdict is not Verdict.INELIGIBLE), None)
         if top is None:
             return
         self.say()
@@ -140,12 +160,37 @@ class Console:
             if not answer or answer.lower() in texts.QUIT_WORDS:
                 self.say(texts.THANKS)
                 return
+            if answer.lower() in menu:
+                key = menu[answer.lower()][0]
+                numbered = self._show_group(arrangement, key, profile, today)
+                continue
             chosen = numbered.get(answer)
             if chosen is None:
                 self.say(texts.NO_SUCH_NUMBER)
                 continue
             self.say("—" * 40)
             self.say(card_text(explain(catalogue, chosen, profile, today), today=today))
+            related = relations_block(catalogue, catalogue.by_id[chosen], {r.measure.id: r.verdict for r in results},
+                                      html=False)
+            if related:
+                self.say()
+                self.say(related)
+
+    def _show_group(self, arrangement: Arrangement, key: str, profile: dict[str, Any],
+                    today: dt.date) -> dict[str, str]:
+        """A whole group (the console does not page), numbered from 1; returns number → measure id."""
+        catalogue = self.bundle.catalogue
+        self.say()
+        if key == INELIGIBLE:
+            items = [(i, r, explain(catalogue, r.measure.id, profile, today))
+                     for i, r in enumerate(arrangement.ineligible, 1)]
+            self.say(ineligible_text(items, len(items), html=False))
+            return {str(i): r.measure.id for i, r, _ in items}
+        group = arrangement.group(key)
+        assert group is not None
+        shown = list(enumerate(group.entries, 1))
+        self.say(group_text(group, shown, arrangement.needs, html=False, today=today))
+        return {str(i): e.lead.measure.id for i, e in shown}
 
 
 def _labels(node: Node_) -> list[str]:
@@ -173,14 +218,3 @@ def _pick(node: Node_, answer: str) -> Any:
             raise AnswerError(texts.ONE_OPTION)
         return chosen[0]
     return frozenset(chosen)
-
-
-def _numbered(results: list[Any]) -> dict[str, str]:
-    """Numbers as `results_text` prints them (5 per group) → measure id."""
-    out: dict[str, str] = {}
-    number = 0
-    for verdict in Verdict:
-        for result in [r for r in results if r.verdict is verdict][:5]:
-            number += 1
-            out[str(number)] = result.measure.id
-    return out

@@ -12,6 +12,7 @@ used), ``_source_chat`` and ``_sources`` (the relayed message ids, stored as pai
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
@@ -24,6 +25,7 @@ from bot.config import Settings
 from bot.services.domain import Domain
 from bot.services.hours import Availability, WorkingHours
 from bot.services.outbox import enqueue
+from bot.services.plan import PlanView, plan_lines
 from db.handoff import outbox_queue
 from db.handoff.models import Ticket, TicketMessage
 from db.handoff.tickets import Opened, TicketRepository, as_utc
@@ -77,7 +79,8 @@ class HandoffPresenter(Protocol):
     def topic_title(self, number: int, company: str | None, subject: str) -> str: ...
 
     def card(self, number: int, catalogue: Catalogue, profile: dict[str, Any], *, company: str | None,
-             measure_id: str | None, question: str | None, today: Any) -> dict[str, Any]: ...
+             measure_id: str | None, question: str | None, today: Any,
+             plan: Sequence[PlanView] = ()) -> dict[str, Any]: ...
 
     def claimed(self, number: int, name: str) -> dict[str, Any]: ...
 
@@ -198,8 +201,9 @@ class Handoff:
             await self._to_staff(session, ticket, "createForumTopic",
                                  {"name": self.presenter.topic_title(ticket.id, company, subject)}, KIND_TOPIC,
                                  dedupe_key=f"ticket:{ticket.id}:topic")
+        plan = await plan_lines(session, user_id, domain.catalogue)  # the consultant sees «Мой план»
         card = self.presenter.card(ticket.id, domain.catalogue, profile, company=company,
-                                   measure_id=ticket.measure_id, question=question, today=now.date())
+                                   measure_id=ticket.measure_id, question=question, today=now.date(), plan=plan)
         await self._to_staff(
             session, ticket, "sendMessage",
             {**card, **({"_source_chat": user_id, "_sources": [source_message_id]} if source_message_id else {})},

@@ -26,6 +26,7 @@ from db.repositories import (
 from db.unit_of_work import UnitOfWork
 from rules.eligibility import MeasureResult, match
 from rules.engine import Progress
+from rules.presentation import Arrangement, arrange
 from rules.questionnaire import Node_
 
 
@@ -170,6 +171,10 @@ class Journey:
         await self._save(new)
         return new
 
+    async def save_progress(self, progress: Progress) -> None:
+        """Save answers changed outside the questionnaire (the plan's «получил» → ``used_measures``)."""
+        await self._save(progress)
+
     async def _record(self, node: Node_, value: Any, *, skipped: bool) -> None:
         await AnswerHistoryRepository(self.session).add(
             self.user_id, node.id, node.field, _jsonable(value), self.domain.version
@@ -214,6 +219,12 @@ class Journey:
     async def results(self) -> list[MeasureResult]:
         progress = await self.progress()
         return match(self.domain.catalogue, progress.profile())
+
+    async def arranged(self) -> tuple[list[MeasureResult], Arrangement]:
+        """Results ranked and arranged for the screen (``rules.presentation``)."""
+        profile = (await self.progress()).profile()
+        found = match(self.domain.catalogue, profile)
+        return found, arrange(self.domain.catalogue, found, profile.get("needs") or ())
 
     async def profile_answers(self) -> dict[str, Any]:
         return (await self.progress()).profile()

@@ -221,3 +221,35 @@ class CustomerRequestCb(CallbackData, prefix="crq"):
 
     id: str
     v: str
+
+
+# --- issue 17: results groups, «Мой план», «Сравнить» ------------------------------------
+
+
+class GroupCb(CallbackData, prefix="rg"):
+    """A «Ещё подходит вам» group (key from ``rules.presentation.GROUP_OF_KIND``) or «no» = не подходит."""
+
+    k: str
+    p: int = 0
+
+
+PLAN_STATUS_CODES = {"c": "collecting", "a": "applied", "r": "received", "x": "rejected"}
+
+
+class PlanCb(CallbackData, prefix="pn"):
+    """«Мой план»: a = show | s (set status) | rm (remove); i = plan item id; s = status code
+    (``PLAN_STATUS_CODES``); f = the measure's fingerprint when the button was drawn (a reload
+    since then is explained, not ignored)."""
+
+    a: str
+    i: int = 0
+    s: str = ""
+    f: str = ""
+
+
+class PlanAddCb(CallbackData, prefix="pa"):
+    id: str  # measure id
+
+
+class CompareCb(CallbackData, prefix="cmp"):
+    pass

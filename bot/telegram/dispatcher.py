@@ -28,6 +28,7 @@ from bot.services.alerts import plan_alerts, plan_deadline_reminders
 from bot.services.calendar import for_settings as warm_calendar
 from bot.services.calendar import moscow_now
 from bot.services.domain import Domain
+from bot.services.plan import both_reminders, queue_plan_reminders
 from bot.services.reload import DomainHolder, Reloader
 from bot.services.search import SearchService
 from bot.telegram import errors, projects_runtime
@@ -104,7 +105,8 @@ def install_reload(dp: Dispatcher, domain: Domain, sessions: async_sessionmaker[
         alerts=functools.partial(plan_alerts, payload=messages.measure_alert),
         admin_ids=settings.admin_ids,
         reminder_days=settings.deadline_reminder_days,
-        reminders=functools.partial(plan_deadline_reminders, payload=messages.measure_alert),
+        reminders=both_reminders(functools.partial(plan_deadline_reminders, payload=messages.measure_alert),
+                                 functools.partial(queue_plan_reminders, payload=messages.plan_reminder)),
         report=lambda result: SIGHUP_LEAD + reload_report(result),
         on_loaded=lambda bundle: search.index_for(bundle.catalogue),
     )

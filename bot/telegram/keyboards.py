@@ -11,7 +11,6 @@ from bot.telegram.callbacks import (
     AnswerCb,
     AskCb,
     BackCb,
-    BackToListCb,
     BrowseCb,
     CardCb,
     ConsentCb,
@@ -114,40 +113,6 @@ def finished_menu() -> InlineKeyboardMarkup:
                 Button(text=texts.BUTTON_PROFILE, callback_data=MenuCb(action="profile").pack()),
                 Button(text=texts.BUTTON_CATALOGUE, callback_data=BrowseCb().pack()),
             ],
-        ]
-    )
-
-
-def results_page(
-    measure_ids: Sequence[str], first_number: int, page: int, pages: int
-) -> InlineKeyboardMarkup:
-    numbers = [
-        Button(text=str(first_number + i), callback_data=CardCb(id=measure_id).pack())
-        for i, measure_id in enumerate(measure_ids)
-    ]
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(Button(text=texts.BUTTON_PREV, callback_data=ResultsCb(p=page - 1).pack()))
-    if page + 1 < pages:
-        nav.append(Button(text=texts.BUTTON_NEXT, callback_data=ResultsCb(p=page + 1).pack()))
-    return _markup(
-        [
-            numbers,
-            nav,
-            [
-                Button(text=texts.BUTTON_CHANGE_ANSWERS, callback_data=MenuCb(action="profile").pack()),
-                Button(text=texts.BUTTON_ASK_CONSULTANT, callback_data=AskCb().pack()),
-            ],
-            [opt_in_button()],
-        ]
-    )
-
-
-def card(measure_id: str) -> InlineKeyboardMarkup:
-    return _markup(
-        [
-            [Button(text=texts.BUTTON_ASK_CONSULTANT, callback_data=AskCb(id=measure_id).pack())],
-            [Button(text=texts.BUTTON_BACK_TO_LIST, callback_data=BackToListCb().pack())],
         ]
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -17,9 +17,7 @@ from bot.services.journey import Step
 from bot.telegram import inn_screens, keyboards
 from bot.telegram.screen import Screen
 from bot.texts import bot as texts
-from bot.texts.cards import card_text, result_line
 from rules.catalogue import KINDS, Catalogue, Measure
-from rules.eligibility import VERDICT_LABELS, MeasureResult, Verdict, explain
 from rules.profile import FIELDS
 from rules.questionnaire import Node_
 
@@ -43,37 +41,6 @@ def question(domain: Domain, step: Step, mask: int = 0, lead: str = "") -> Scree
         node, domain.version, domain.node_index(node), mask, can_go_back=step.asked > 1
     )
     return Screen(body, markup)
-
-
-def results(found: Sequence[MeasureResult], page: int) -> Screen:
-    if not any(r.verdict is not Verdict.INELIGIBLE for r in found):
-        header = texts.RESULTS_EMPTY
-        if not found:
-            return Screen(header, keyboards.ask_consultant())
-    else:
-        header = ""
-    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    start = page * PAGE_SIZE
-    shown = found[start : start + PAGE_SIZE]
-    counts = Counter(r.verdict.value for r in found)
-    lines = [texts.results_header(counts)]
-    if header:
-        lines += ["", escape(header)]
-    group: Verdict | None = None
-    for number, result in enumerate(shown, start + 1):
-        if result.verdict is not group:
-            group = result.verdict
-            lines += ["", f"<b>{escape(VERDICT_LABELS[group])}</b>"]
-        lines.append(result_line(result, number, html=True))
-    lines += ["", texts.page_footer(page, pages)]
-    markup = keyboards.results_page([r.measure.id for r in shown], start + 1, page, pages)
-    return Screen("\n".join(lines), markup)
-
-
-def card(catalogue: Catalogue, measure_id: str, profile: Mapping[str, Any]) -> Screen:
-    explanation = explain(catalogue, measure_id, profile)
-    return Screen(card_text(explanation, html=True), keyboards.card(measure_id))
 
 
 def _filtered(catalogue: Catalogue, kind: str, level: str) -> list[Measure]:

@@ -43,6 +43,15 @@ def date_ru(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def dates_line(measure: Measure) -> str:
+    """«проверено 15.11.2026 · источник от 12.03.2024»: when we re-read the facts and how old the
+    newest source itself is — a recent check of an old document must not look like fresh news."""
+    line = f"проверено: {date_ru(measure.last_verified)}"
+    if measure.source_date is not None:
+        line += f" · источник от {date_ru(measure.source_date)}"
+    return line
+
+
 def window_line(measure: Measure, today: dt.date) -> str:
     window = measure.window
     status = window.effective_status(today)
@@ -167,7 +176,7 @@ def card_text(explanation: Explanation, html: bool = False, today: dt.date | Non
     out.append(f.link(m.apply_via, "Подать заявку"))
     if m.legal_basis:
         out.append(f.text(f"Основание: {m.legal_basis}"))
-    out.append(f"{f.link(m.source_url, 'Источник')} · {f.text('проверено: ' + date_ru(m.last_verified))}")
+    out.append(f"{f.link(m.source_url, 'Источник')} · {f.text(dates_line(m))}")
     if not m.verified:
         out.append(f.text(f"⚠️ Не всё подтверждено: {m.provenance_note} Уточните у консультанта."))
     return "\n".join(out)

@@ -9,10 +9,12 @@ and traces come from ``bot.texts.cards`` — the same sentences the user saw.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from bot.services.plan import PlanView
+from bot.texts import plan as plan_texts
 from bot.texts.cards import VERDICT_ICONS, trace_line, verdict_sentence
 from rules.catalogue import Catalogue
 from rules.eligibility import Verdict, explain, match
@@ -69,6 +71,7 @@ def ticket_card(
     measure_id: str | None,
     question: str | None,
     today: dt.date | None = None,
+    plan: Sequence[PlanView] = (),
 ) -> str:
     today = today or dt.date.today()
     out = [f"<b>Заявка №{number}</b> · {escape(company or 'компания не указана')}", ""]
@@ -85,6 +88,8 @@ def ticket_card(
             out += ["", "<b>Лучшие варианты по анкете</b>"]
             for result in results:
                 out += _measure_block(catalogue, result.measure.id, profile, today, TRACE_LINES)
+    if plan:
+        out += ["", *plan_texts.ticket_block(plan)]
     out += ["", "<b>Профиль</b>"]
     out += profile_summary(profile)
     text = "\n".join(out)

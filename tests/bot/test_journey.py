@@ -33,7 +33,7 @@ async def test_whole_journey_from_start_to_a_card_and_back(world: BotWorld, clie
     results = client.screen()
     assert "✅ Подходит" in results
     assert "Тестовый грант московским компаниям" in results
-    assert "Страница 1 из" in results
+    assert "Лучшее по вашим ответам" in results  # the helper answers «Готово» to «Что нужно?»
     first_page_buttons = client.buttons()
     assert first_page_buttons[:1] == ["1"]
 
@@ -42,7 +42,7 @@ async def test_whole_journey_from_start_to_a_card_and_back(world: BotWorld, clie
     assert "Тестовый грант московским компаниям" in card
     assert "✓" in card and "проверено: 01.11.2026" in card
     assert "&lt;проверяет экранирование&gt; &amp; амперсанд" in card
-    assert client.buttons() == ["Спросить консультанта", "← Назад к списку"]
+    assert client.buttons() == ["📌 В план", "Спросить консультанта", "← Назад к списку"]
 
     await client.click("Спросить консультанта")
     assert "консультант" in client.screen().lower()
@@ -58,11 +58,11 @@ async def test_whole_journey_from_start_to_a_card_and_back(world: BotWorld, clie
     assert progress["answers"]["headcount"] == 12 and progress["answers"]["income_mln"] == 85.5
 
 
-async def test_results_are_paginated_five_per_page(world: BotWorld, client: ChatClient) -> None:
+async def test_results_fit_one_screen_without_pages(world: BotWorld, client: ChatClient) -> None:
     await start_and_consent(client)
     await finish_questionnaire(client)
-    # The fixture catalogue has 4 measures: one page, no arrows.
-    assert "Страница 1 из 1" in client.screen()
+    # Issue 17: the first screen is «Под ваш запрос» + group buttons; nothing pages.
+    assert "Страница" not in client.screen()
     assert "→" not in client.buttons()
 
 

@@ -31,7 +31,10 @@ async def test_change_one_answer_and_rematch(world: BotWorld, client: ChatClient
     await client.click("Нет")
     screen = client.screen()
     assert screen.startswith(f"Ответ изменён. Теперь подходит: {before - 1}")
-    assert "⛔ Тестовый грант московским компаниям" in screen
+    assert "Тестовый грант московским компаниям" not in screen  # «не подходит» is one button away
+    await client.click("Не подходит")
+    assert "⛔ Тестовый грант московским компаниям" in client.screen()
+    assert "не выполнено условие" in client.screen()  # with the deciding reason
 
 
 async def test_reset_starts_over(client: ChatClient) -> None:

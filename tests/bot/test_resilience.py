@@ -49,8 +49,8 @@ async def test_a_flooding_user_is_throttled_without_starving_others(world: BotWo
 async def test_menu_commands_are_set(world: BotWorld) -> None:
     await set_menu_commands(world.bot)
     (request,) = [r for r in world.session.requests if isinstance(r, SetMyCommands)]
-    assert [c.command for c in request.commands] == ["start", "measures", "events", "places", "projects", "profile", "consultant", "alerts",
-                                                    "help", "forget"]
+    assert [c.command for c in request.commands] == ["start", "measures", "events", "places", "projects", "profile", "plan",
+                                                    "consultant", "alerts", "help", "forget"]
 
 
 async def test_two_users_do_not_see_each_other(world: BotWorld) -> None:

@@ -71,13 +71,14 @@ def test_match_rejects_a_bad_profile_with_a_location(tmp_path: Path) -> None:
 
 
 def test_console_is_driven_to_a_result_by_piped_answers() -> None:
-    answers = "1\n1\n1\n10\n50\n24\n26.51\n1\n2\n1\n"
+    answers = "1\n1\n1\n10\n50\n24\n26.51\n1\n2\n1\nн\n"  # «н» opens «Не подходит»
     proc = navigator("console", "--measures", str(MINI / "measures.yaml"), "--questionnaire",
                      str(MINI / "questionnaire.yaml"), stdin=answers)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Вопрос 1 из" in out and "Готово" in out
-    assert "ПОДХОДИТ" in out and "Грант клуба на оборудование" in out
+    assert "✅ Подходит: 2" in out and "ЕЩЁ ПОДХОДИТ ВАМ" in out and "н) ✖️ Не подходит · 2" in out
+    assert "НЕ ПОДХОДИТ · 2" in out and "Грант клуба на оборудование" in out
     assert "проверено: 01.11.2026" in out  # the full card of the top measure
 
 

@@ -36,3 +36,24 @@ def test_every_shipped_card_is_valid_telegram_html() -> None:
     check_markup(listing.markup)
     nearest = place_screens.nearest_screen(directory.places, 55.75, 37.62)
     assert "ЦКП МГТУ им. Н. Э. Баумана" in nearest.text.split("\n")[3]  # the nearest to the centre
+
+
+def test_past_shipped_events_drop_out_of_the_list_day_by_day() -> None:
+    """No ``events.yaml`` edit is needed when an event is over: from the moment it ends it is
+    neither in ``upcoming`` nor on the /events screen, and after the last one the list is empty."""
+    from html import escape
+
+    from rules.events import EventFilter, upcoming
+
+    directory = load_places(ROOT / "places.yaml")
+    calendar = load_events(ROOT / "events.yaml", NOW.date(), directory.by_id)
+    last_end = max(e.ends_at for e in calendar.events)
+    moment = NOW
+    while moment <= last_end + dt.timedelta(days=1):
+        listed = upcoming(calendar.events, moment, wanted=EventFilter(days=400))
+        assert all(e.ends_at > moment for e in listed), moment
+        over = [e for e in calendar.events if e.ends_at <= moment]
+        screen = event_screens.list_screen(calendar.events, EventsCb(d=400), {}, moment).text
+        assert not [e.id for e in over if escape(e.title) in screen], moment
+        moment += dt.timedelta(hours=12)
+    assert upcoming(calendar.events, moment, wanted=EventFilter(days=400)) == []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from bot.services.hours import Availability
+from bot.services.plan import PlanView
 from bot.telegram.handoff.keyboards import rating_keyboard, staff_keyboard
 from bot.texts import handoff as texts
 from bot.texts import hours, ticket_card
@@ -17,9 +19,10 @@ class TelegramHandoffPresenter:
         return ticket_card.topic_title(number, company, subject)
 
     def card(self, number: int, catalogue: Catalogue, profile: dict[str, Any], *, company: str | None,
-             measure_id: str | None, question: str | None, today: dt.date) -> dict[str, Any]:
+             measure_id: str | None, question: str | None, today: dt.date,
+             plan: Sequence[PlanView] = ()) -> dict[str, Any]:
         text = ticket_card.ticket_card(number, catalogue, profile, company=company, measure_id=measure_id,
-                                       question=question, today=today)
+                                       question=question, today=today, plan=plan)
         return {"text": text, "parse_mode": "HTML", "link_preview_options": {"is_disabled": True},
                 "reply_markup": staff_keyboard(number, "new", None).model_dump(exclude_none=True)}
 

@@ -11,9 +11,12 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.services.plan import PlanReminder
+from bot.telegram import result_keyboards
 from bot.telegram.callbacks import AlertsCb, CardCb, EventCardCb
 from bot.texts import alerts as alert_texts
 from bot.texts import events as event_texts
+from bot.texts import plan as plan_texts
 from rules.events import Event
 from rules.rematch import AlertCandidate
 
@@ -41,6 +44,16 @@ class TelegramOutboxMessages:
             "parse_mode": "HTML",
             "reply_markup": markup.model_dump(mode="json", exclude_none=True),
             "_event_id": event.id,
+        }
+
+    def plan_reminder(self, reminder: PlanReminder) -> dict[str, Any]:
+        """«Мой план»: the deadline of a measure the user is still collecting documents for."""
+        return {
+            "chat_id": reminder.user_id,
+            "text": plan_texts.reminder_text(reminder),
+            "parse_mode": "HTML",
+            "disable_web_page_preview": True,
+            "reply_markup": result_keyboards.reminder(reminder.measure.id).model_dump(mode="json", exclude_none=True),
         }
 
     def reminder_text(self, event: Event, offset: str) -> str:

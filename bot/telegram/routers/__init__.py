@@ -18,6 +18,7 @@ from bot.telegram.routers import (
     inn,
     measures,
     places,
+    plan,
     profile,
     projects,
     projects_staff,
@@ -44,6 +45,7 @@ def get_routers() -> list[Router]:
         measures.make_router(),
         handoff_user.make_router(),  # «Спросить консультанта», /consultant (bot.telegram.handoff)
         results.make_router(),
+        plan.make_router(),  # «Мой план», «Сравнить» (issue 17)
         events.make_router(),
         places.make_router(),
         projects.make_router(),  # /projects: registry, partner search, cooperation (issue 16)

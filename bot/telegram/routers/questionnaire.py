@@ -17,7 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.config import Settings
 from bot.services.domain import Domain
 from bot.services.journey import Journey, Step
-from bot.telegram import screens
+from bot.telegram import result_screens, screens
 from bot.telegram.callbacks import AnswerCb, BackCb, DoneCb, SkipCb, ToggleCb
 from bot.telegram.flow import current_screen
 from bot.telegram.replies import replace, replace_markup, send
@@ -64,15 +64,10 @@ async def after_answer(journey: Journey, domain: Domain, progress: Progress, was
     step = journey.step(progress)
     if step.node is not None:
         return screens.question(domain, step)
-    found = await journey.results()
+    found, arrangement = await journey.arranged()
     await journey.remember_list({"src": "results", "p": 0})
-    screen = screens.results(found, 0)
-    if was_editing:
-        counts: dict[str, int] = {}
-        for result in found:
-            counts[result.verdict.value] = counts.get(result.verdict.value, 0) + 1
-        return Screen(f"{texts.rematched(counts)}\n\n{screen.text}", screen.markup)
-    return screen
+    lead = texts.rematched(arrangement.counts) if was_editing else ""
+    return result_screens.results(arrangement, found, lead=lead)
 
 
 async def _apply(
