@@ -12,7 +12,6 @@ result says it is not sure and offers the closest measures; the bot adds a consu
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -63,8 +62,7 @@ def search(
     threshold: float = CONFIDENCE_THRESHOLD,
 ) -> SearchResult:
     """Rank measures and FAQ entries for ``query``; ``fits`` (measure id → Fit) makes it profile-aware."""
-    scored = index.score(index.analyse(query))
-    top = heapq.nlargest(max(CANDIDATES, limit), scored, key=lambda pair: (pair[1], -pair[0]))
+    top = index.top(index.analyse(query), max(CANDIDATES, limit))
     hits = [_hit(index, doc, score, fits) for doc, score in top]
     if fits and hits:
         band = hits[0].score * RELEVANT_SHARE

@@ -14,6 +14,7 @@ should not look like a confident answer about grants.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,7 @@ CONCEPT_WEIGHT = 1.0  # a synonym concept counts as one query word
 TYPO_MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio (0‥100) a correction must reach
 UNKNOWN_WORD_IDF_SHARE = 0.8  # how much an unexplained query word weighs, as a share of max idf
+PRUNE_SLACK = 1e-9  # relative margin on the max-score bounds, so float summation order never prunes a tie
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,8 @@ class SearchIndex:
     max_idf: float
     _by_length: dict[int, list[str]] = field(default_factory=dict)
     _known: frozenset[str] = frozenset()
+    _lookup: dict[str, dict[int, float]] = field(default_factory=dict)  # term → {doc: contribution}, lazily
+    _upper: dict[str, float] = field(default_factory=dict)  # term → its largest contribution, lazily
 
     @property
     def vocabulary_size(self) -> int:
@@ -146,6 +150,79 @@ class SearchIndex:
         if ideal <= 0.0:
             return []
         return [(doc, value / ideal) for doc, value in accumulator.items()]
+
+    def top(self, query_terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best of ``score`` — same documents, same scores, same order (score, then lower
+        index first) — without scoring every document that shares a word with the query.
+
+        Max-score pruning (term-at-a-time): terms are taken from the one that can add most to a
+        document to the one that can add least. Once the terms still to come could not lift a
+        document they have not met above the k-th best score so far, only the documents already
+        met are followed, and only those that can still reach the k-th best. So a word nearly
+        every document has (a project's «партнёр», «производство» from the labels) no longer
+        makes every document a candidate; its low idf keeps it from lifting one above the rest.
+        The survivors are summed again in query order, so scores equal ``score``'s to the bit.
+        """
+        if k <= 0:
+            return []
+        ideal = 0.0
+        active: list[tuple[float, float, str]] = []  # (upper bound, weight, term)
+        for qt in query_terms:
+            plist = self.postings.get(qt.term)
+            if plist is None:
+                if qt.source == "unknown":
+                    ideal += qt.weight * self.max_idf * UNKNOWN_WORD_IDF_SHARE
+                continue
+            ideal += qt.weight * self.idf[qt.term]
+            active.append((qt.weight * self._upper_bound(qt.term), qt.weight, qt.term))
+        if ideal <= 0.0 or not active:
+            return []
+        order = sorted(active, key=lambda a: -a[0])
+        rest = [0.0] * (len(order) + 1)  # rest[i]: the most terms i.. can add to any document
+        for i in range(len(order) - 1, -1, -1):
+            rest[i] = rest[i + 1] + order[i][0]
+        accumulator: dict[int, float] = {}
+        theta = 0.0
+        position = 0
+        while position < len(order):
+            if len(accumulator) >= k:
+                theta = heapq.nlargest(k, accumulator.values())[-1] * (1.0 - PRUNE_SLACK)
+                if rest[position] < theta:
+                    break
+            _, weight, term = order[position]
+            get = accumulator.get
+            for doc, contribution in self.postings[term]:
+                accumulator[doc] = get(doc, 0.0) + weight * contribution
+            position += 1
+        if position < len(order):  # the rest only adds to documents already met
+            bound = rest[position]
+            survivors = [doc for doc, value in accumulator.items() if value + bound >= theta]
+        else:
+            cut = heapq.nlargest(k, accumulator.values())[-1] * (1.0 - PRUNE_SLACK) if len(accumulator) > k else 0.0
+            survivors = [doc for doc, value in accumulator.items() if value >= cut]
+        weights = [(qt.weight, self.lookup(qt.term)) for qt in query_terms if qt.term in self.postings]
+        exact: list[tuple[int, float]] = []
+        for doc in survivors:
+            value = 0.0
+            for weight, contributions in weights:
+                part = contributions.get(doc)
+                if part is not None:
+                    value = value + weight * part
+            exact.append((doc, value / ideal))
+        return heapq.nlargest(k, exact, key=lambda pair: (pair[1], -pair[0]))
+
+    def lookup(self, term: str) -> dict[int, float]:
+        """A term's postings as a dictionary (document → contribution), built on first use."""
+        found = self._lookup.get(term)
+        if found is None:
+            found = self._lookup[term] = dict(self.postings.get(term, ()))
+        return found
+
+    def _upper_bound(self, term: str) -> float:
+        found = self._upper.get(term)
+        if found is None:
+            found = self._upper[term] = max((c for _, c in self.postings.get(term, ())), default=0.0)
+        return found
 
 
 def _measure_fields(measure: Measure) -> dict[str, str]:
