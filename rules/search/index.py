@@ -19,6 +19,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import add, truediv
 
 from rapidfuzz import fuzz, process
 
@@ -162,54 +164,67 @@ class SearchIndex:
         every document has (a project's «партнёр», «производство» from the labels) no longer
         makes every document a candidate; its low idf keeps it from lifting one above the rest.
         The survivors are summed again in query order, so scores equal ``score``'s to the bit.
+        Per-document work runs in ``map``/``zip``/``compress`` rather than a Python loop.
         """
         if k <= 0:
             return []
         ideal = 0.0
-        active: list[tuple[float, float, str]] = []  # (upper bound, weight, term)
+        present: list[tuple[float, dict[int, float]]] = []  # (weight, postings) in query order
+        active: list[tuple[float, float, dict[int, float]]] = []  # (upper bound, weight, postings)
         for qt in query_terms:
-            plist = self.postings.get(qt.term)
-            if plist is None:
+            if qt.term not in self.postings:
                 if qt.source == "unknown":
                     ideal += qt.weight * self.max_idf * UNKNOWN_WORD_IDF_SHARE
                 continue
             ideal += qt.weight * self.idf[qt.term]
-            active.append((qt.weight * self._upper_bound(qt.term), qt.weight, qt.term))
+            contributions = self.lookup(qt.term)
+            present.append((qt.weight, contributions))
+            active.append((qt.weight * self._upper_bound(qt.term), qt.weight, contributions))
         if ideal <= 0.0 or not active:
             return []
-        order = sorted(active, key=lambda a: -a[0])
-        rest = [0.0] * (len(order) + 1)  # rest[i]: the most terms i.. can add to any document
-        for i in range(len(order) - 1, -1, -1):
-            rest[i] = rest[i + 1] + order[i][0]
+        active.sort(key=lambda a: -a[0])
+        rest = [0.0] * (len(active) + 1)  # rest[i]: the most terms i.. can add to any document
+        for i in range(len(active) - 1, -1, -1):
+            rest[i] = rest[i + 1] + active[i][0]
         accumulator: dict[int, float] = {}
         theta = 0.0
         position = 0
-        while position < len(order):
+        while position < len(active):
             if len(accumulator) >= k:
                 theta = heapq.nlargest(k, accumulator.values())[-1] * (1.0 - PRUNE_SLACK)
                 if rest[position] < theta:
                     break
-            _, weight, term = order[position]
-            get = accumulator.get
-            for doc, contribution in self.postings[term]:
-                accumulator[doc] = get(doc, 0.0) + weight * contribution
+            _, weight, contributions = active[position]
+            keys = contributions.keys()
+            accumulator.update(zip(keys, map(add, map(accumulator.get, keys, repeat(0.0)),
+                                              map(weight.__mul__, contributions.values())), strict=True))
             position += 1
-        if position < len(order):  # the rest only adds to documents already met
-            bound = rest[position]
-            survivors = [doc for doc, value in accumulator.items() if value + bound >= theta]
-        else:
-            cut = heapq.nlargest(k, accumulator.values())[-1] * (1.0 - PRUNE_SLACK) if len(accumulator) > k else 0.0
-            survivors = [doc for doc, value in accumulator.items() if value >= cut]
-        weights = [(qt.weight, self.lookup(qt.term)) for qt in query_terms if qt.term in self.postings]
-        exact: list[tuple[int, float]] = []
-        for doc in survivors:
-            value = 0.0
-            for weight, contributions in weights:
-                part = contributions.get(doc)
-                if part is not None:
-                    value = value + weight * part
-            exact.append((doc, value / ideal))
-        return heapq.nlargest(k, exact, key=lambda pair: (pair[1], -pair[0]))
+        docs = list(accumulator)
+        values = list(accumulator.values())
+        while position < len(active):  # the rest only adds to documents already met that can still make it
+            keep = list(map((theta - rest[position]).__le__, values))
+            docs = list(compress(docs, keep))
+            values = list(compress(values, keep))
+            _, weight, contributions = active[position]
+            values = list(map(add, values, map(weight.__mul__, map(contributions.get, docs, repeat(0.0)))))
+            if len(values) >= k:
+                theta = max(theta, heapq.nlargest(k, values)[-1] * (1.0 - PRUNE_SLACK))
+            position += 1
+        if len(values) > k:  # every term is in ``values`` now: cut at the k-th best, ties kept
+            theta = max(theta, heapq.nlargest(k, values)[-1] * (1.0 - PRUNE_SLACK))
+            keep = list(map(theta.__le__, values))
+            docs = list(compress(docs, keep))
+        exact = [0.0] * len(docs)
+        for weight, contributions in present:  # query order, as ``score`` sums
+            exact = list(map(add, exact, map(weight.__mul__, map(contributions.get, docs, repeat(0.0)))))
+        scores = list(map(truediv, exact, repeat(ideal)))
+        if len(scores) <= k:
+            return sorted(zip(docs, scores, strict=True), key=lambda pair: (-pair[1], pair[0]))
+        cut = heapq.nlargest(k, scores)[-1]  # generated and templated texts tie a lot: ties by index
+        above = sorted(compress(zip(docs, scores, strict=True), map(cut.__lt__, scores)),
+                       key=lambda pair: (-pair[1], pair[0]))
+        tied = sorted(compress(docs, map(cut.__eq__, scores)))[:k - len(above)]
+        return above + [(doc, cut) for doc in tied]
 
     def lookup(self, term: str) -> dict[int, float]:
         """A term's postings as a dictionary (document → contribution), built on first use."""
