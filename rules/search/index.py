@@ -49,6 +49,7 @@ TYPO_MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio (0‥100) a correction must reach
 UNKNOWN_WORD_IDF_SHARE = 0.8  # how much an unexplained query word weighs, as a share of max idf
 PRUNE_SLACK = 1e-9  # relative margin on the max-score bounds, so float summation order never prunes a tie
+SMALL_POSTINGS = 512  # fewer postings than this in all query terms together: scoring them all is quicker
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,8 @@ class SearchIndex:
         """
         if k <= 0:
             return []
+        if sum(len(self.postings.get(qt.term, ())) for qt in query_terms) < SMALL_POSTINGS:
+            return heapq.nlargest(k, self.score(query_terms), key=lambda pair: (pair[1], -pair[0]))
         ideal = 0.0
         present: list[tuple[float, dict[int, float]]] = []  # (weight, postings) in query order
         active: list[tuple[float, float, dict[int, float]]] = []  # (upper bound, weight, postings)

@@ -38,12 +38,16 @@ def projects() -> SearchIndex:
 
 
 @pytest.mark.parametrize("k", [1, 5, 30, 2000])
-def test_top_equals_scoring_everything_on_projects(projects: SearchIndex, k: int) -> None:
+def test_top_equals_scoring_everything_on_projects(projects: SearchIndex, k: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("rules.search.index.SMALL_POSTINGS", 0)
     for query in QUERIES:
         assert projects.top(projects.analyse(query), k) == brute(projects, query, k), query
 
 
-def test_top_equals_scoring_everything_on_measures(bundle: Bundle) -> None:
+@pytest.mark.parametrize("small", [0, 512])
+def test_top_equals_scoring_everything_on_measures(bundle: Bundle, small: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("rules.search.index.SMALL_POSTINGS", small)  # 0: the max-score path on a small index
     index = index_catalogue(bundle.catalogue)
     for query in [*QUERIES, "льготный кредит на оборудование", "грант для стартапа", "экспорт", "лизинг станков"]:
         for k in (1, 5, 30):
