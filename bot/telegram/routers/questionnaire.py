@@ -212,7 +212,7 @@ def _match_option(node: Node_, text: str) -> Any:
     """A typed answer to a button question: an option label or да/нет, else None."""
     wanted = text.strip().lower().rstrip(".!")
     if node.kind == "yesno":
-        return {"да": True, "нет": False}.get(wanted)
+        return texts.TYPED_YES_NO.get(wanted)
     if node.kind == "choice":
         return next((o.value for o in node.options if o.label.lower() == wanted), None)
     return None
