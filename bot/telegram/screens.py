@@ -40,7 +40,7 @@ def question(domain: Domain, step: Step, mask: int = 0, lead: str = "") -> Scree
     markup = keyboards.question(
         node, domain.version, domain.node_index(node), mask, can_go_back=step.asked > 1
     )
-    return Screen(body, markup)
+    return Screen(body, markup, question=node.id)
 
 
 def _filtered(catalogue: Catalogue, kind: str, level: str) -> list[Measure]:
