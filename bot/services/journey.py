@@ -247,6 +247,20 @@ class Journey:
         await self.load()
         return self.state().list
 
+    async def mark_shown(self, node_id: str) -> None:
+        """The question ``node_id`` reached the user (call after Telegram accepted the message)."""
+        _, profile = await self.load()
+        if profile is None:
+            return
+        state = self.state()
+        if state.shown != node_id:
+            profile.state = state.with_(shown=node_id).to_dict()
+
+    def answers_shown(self, node: Node_) -> bool:
+        """Would a typed answer now be for the question the user last saw? (Unknown → yes.)"""
+        shown = self.state().shown
+        return shown is None or shown == node.id
+
     async def editing(self) -> bool:
         await self.load()
         return self.state().editing is not None

@@ -5,7 +5,11 @@ needs to resume a screen after a restart or a stale button:
 
 - ``inn``: the ИНН pre-fill step (``ask`` → ``confirm`` → ``done``), with what was found;
 - ``editing``: the question id being changed from /profile (after it, the user returns there);
-- ``list``: where «Назад к списку» leads (a results page or a catalogue filter).
+- ``list``: where «Назад к списку» leads (a results page or a catalogue filter);
+- ``shown``: the id of the question last *delivered* to the user (recorded after Telegram accepted
+  the message). A typed answer is bound to it: if the current question is another one — the
+  reply with the next question was lost (kill -9 after the answer was saved) — the answer is
+  not applied to a field the user never saw; the current question is asked again.
 
 Unknown keys in stored JSON are dropped on read: the schema is this module, not the database.
 """
@@ -57,6 +61,7 @@ class ProfileState:
     inn: InnStep | None = None
     editing: str | None = None
     list: dict[str, Any] | None = field(default=None)
+    shown: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -66,6 +71,8 @@ class ProfileState:
             out["editing"] = self.editing
         if self.list is not None:
             out["list"] = self.list
+        if self.shown:
+            out["shown"] = self.shown
         return out
 
     @classmethod
@@ -74,8 +81,9 @@ class ProfileState:
             return cls()
         editing = raw.get("editing")
         where = raw.get("list")
+        shown = raw.get("shown")
         return cls(InnStep.from_dict(raw.get("inn")), editing if isinstance(editing, str) else None,
-                   where if isinstance(where, dict) else None)
+                   where if isinstance(where, dict) else None, shown if isinstance(shown, str) else None)
 
     def with_(self, **changes: Any) -> ProfileState:
         return replace(self, **changes)

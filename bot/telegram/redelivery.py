@@ -3,7 +3,8 @@
 The process may have died after committing an answer and before the next question went out
 (kill -9, a deploy). Telegram redelivers the update; the claim makes it a no-op for the
 database, but the user would never see the next question. So the copy re-sends the current
-screen — computed from the database, hence idempotent: a second copy shows the same screen.
+screen — computed from the database, hence idempotent: a second copy shows the same screen —
+and records its question as shown (``bot.telegram.shown``).
 Only private chats (the consent prompt for a user without consent); staff-group updates are
 left alone.
 """
@@ -50,6 +51,11 @@ async def rerender_current_screen(update: Update, data: dict[str, Any],
             screen = await current_screen(journey, domain, settings.privacy_policy_url)
             await session.commit()
         await send(bot, user_id, screen)
+        if screen.question is not None:  # the user now sees it: their next typed answer is for it
+            async with sessions() as session:
+                journey = Journey(UnitOfWork(session, update.update_id, claim=False), domain, user_id)
+                await journey.mark_shown(screen.question)
+                await session.commit()
     except Exception as exc:  # a redelivery must never fail louder than the original
         log.warning("re-rendering for redelivered update %s failed: %s", update.update_id, type(exc).__name__)
         return False

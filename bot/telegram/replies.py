@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot.telegram.screen import Screen
+from bot.telegram.shown import note_delivered
 from bot.telegram.split import split_html
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ async def send(bot: Bot, chat_id: int, screen: Screen) -> None:
                 raise
             await asyncio.sleep(exc.retry_after)
             await bot.send_message(chat_id, part, reply_markup=markup, disable_web_page_preview=True)
+    note_delivered(screen)
 
 
 async def replace(callback: CallbackQuery, bot: Bot, screen: Screen) -> None:
@@ -45,9 +47,11 @@ async def replace(callback: CallbackQuery, bot: Bot, screen: Screen) -> None:
                 reply_markup=screen.markup,
                 disable_web_page_preview=True,
             )
+            note_delivered(screen)
             return
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
+                note_delivered(screen)
                 return
             log.info("edit failed (%s); sending a new message", exc.message)
     await send(bot, chat_id, screen)
@@ -66,3 +70,5 @@ async def replace_markup(callback: CallbackQuery, bot: Bot, screen: Screen) -> N
     except TelegramBadRequest as exc:
         if "not modified" not in exc.message:
             await replace(callback, bot, screen)
+        return
+    note_delivered(screen)

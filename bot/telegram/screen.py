@@ -11,3 +11,4 @@ from aiogram.types import InlineKeyboardMarkup
 class Screen:
     text: str
     markup: InlineKeyboardMarkup | None = None
+    question: str | None = None  # the node id when the screen asks a question (bot.telegram.shown)

@@ -40,7 +40,7 @@ def question(domain: Domain, step: Step, mask: int = 0, lead: str = "") -> Scree
     markup = keyboards.question(
         node, domain.version, domain.node_index(node), mask, can_go_back=step.asked > 1
     )
-    return Screen(body, markup)
+    return Screen(body, markup, question=node.id)
 
 
 def _filtered(catalogue: Catalogue, kind: str, level: str) -> list[Measure]:
@@ -79,12 +79,12 @@ def _answer_label(domain: Domain, field: str, value: Any) -> str:
         return texts.PROFILE_UNKNOWN
     if field == "used_measures":
         titles = [domain.catalogue.by_id[v].title if v in domain.catalogue.by_id else str(v) for v in value]
-        return ", ".join(titles) or "ничего"
+        return ", ".join(titles) or texts.PROFILE_NONE
     node = next((n for n in domain.questionnaire.nodes.values() if n.field == field), None)
     if node is not None and node.options and isinstance(value, str):
         return node.option_label(value)
     if node is not None and node.options and isinstance(value, (list, set, frozenset, tuple)):
-        return ", ".join(node.option_label(v) for v in sorted(value)) or "ничего"
+        return ", ".join(node.option_label(v) for v in sorted(value)) or texts.PROFILE_NONE
     spec = FIELDS.get(field)
     return spec.value_label(value) if spec else str(value)
 

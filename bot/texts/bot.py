@@ -52,6 +52,12 @@ TICK_OFF = "▫️ "
 TYPE_NUMBER = "Напишите число сообщением."
 TYPE_TEXT = "Напишите ответ сообщением."
 USE_BUTTONS = "Пожалуйста, выберите ответ кнопкой под вопросом."
+# A typed «да»/«нет» answers a yes/no question like its buttons do.
+TYPED_YES_NO = {"да": True, "нет": False}
+ANSWER_FOR_EARLIER_QUESTION = (
+    "Похоже, вы отвечали на предыдущий вопрос — тот ответ уже сохранён. "
+    "Этот ответ не записан: ответьте, пожалуйста, на вопрос ниже."
+)
 ONLY_TEXT = "Я понимаю только текст и кнопки."
 NOTHING_TO_GO_BACK = "Это первый вопрос — назад некуда."
 NUMBER_REASK = "Не получилось прочитать число. Напишите, пожалуйста, только цифры, например: 25."
@@ -81,22 +87,11 @@ def answered(question_text: str, answer: str) -> str:
 
 
 # --- results --------------------------------------------------------------------------
-RESULTS_EMPTY = "По вашим ответам подходящих мер пока нет. Измените ответы в /profile или спросите консультанта — /consultant."
 BUTTON_PREV = "←"
 BUTTON_NEXT = "→"
 BUTTON_CHANGE_ANSWERS = "Изменить ответы"
 BUTTON_ASK_CONSULTANT = "Спросить консультанта"
 BUTTON_BACK_TO_LIST = "← Назад к списку"
-GROUP_TITLES = {"eligible": "✅ Подходит", "possible": "🟡 Возможно", "ineligible": "✖️ Не подходит"}
-
-
-def results_header(counts: dict[str, int]) -> str:
-    return (
-        "<b>Меры по вашим ответам</b>\n"
-        f"{GROUP_TITLES['eligible']}: {counts.get('eligible', 0)} · "
-        f"{GROUP_TITLES['possible']}: {counts.get('possible', 0)} · "
-        f"{GROUP_TITLES['ineligible']}: {counts.get('ineligible', 0)}"
-    )
 
 
 def page_footer(page: int, pages: int) -> str:
@@ -134,6 +129,7 @@ def consultant_about(measure_title: str) -> str:
 PROFILE_EMPTY = "Вы ещё не ответили ни на один вопрос. Нажмите /start, чтобы начать."
 PROFILE_TITLE = "<b>Ваши ответы</b>"
 PROFILE_UNKNOWN = "не знаю"
+PROFILE_NONE = "ничего"  # an empty multi-select answer
 BUTTON_EDIT_ANSWER = "Изменить ответ"
 BUTTON_RESET = "Начать заново"
 CHOOSE_ANSWER_TO_EDIT = "Какой ответ изменить?"

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from db.models import ProcessedUpdate, utcnow
 from db.repositories import UpdateClaimRepository
 from tests.bot.conftest import BotWorld
-from tests.bot.helpers import current_question, history_count, start_and_consent
+from tests.bot.helpers import current_question, history_count, progress_of, start_and_consent
 from tests.bot.telegram import RecordingSession
 
 
@@ -82,3 +82,38 @@ async def test_claims_are_kept_for_telegrams_whole_redelivery_window(fault_world
         await session.execute(update(ProcessedUpdate).values(processed_at=utcnow() - timedelta(hours=24, minutes=10)))
         assert await UpdateClaimRepository(session).purge() > 0
         await session.commit()
+
+
+async def test_a_typed_answer_is_not_applied_to_a_question_the_user_never_saw(fault_world: BotWorld) -> None:
+    """The answer is committed, the next question never goes out and Telegram does not resend
+    (the update was acknowledged): the user, still looking at the old question, types again.
+    Before: that text became the answer to the next question, unseen («15» as the income)."""
+    dying = DiesOnNextSend()
+    dying.messages = fault_world.session.messages
+    fault_world.bot.session = dying
+    from bot.telegram import direct_replies
+
+    direct_replies.install(fault_world.bot, fault_world.sessions)
+    fault_world.session = dying
+    client = fault_world.client()
+    await start_and_consent(client)
+    await client.click("Готово")
+    await client.click("Компания")
+    await client.click("Да")
+    assert current_question(client) == "Сколько сотрудников?"
+    dying.armed = True
+    with pytest.raises(Killed):
+        await client.send("12")  # saved; «Доход за прошлый год» is never sent
+    answers = await history_count(fault_world)
+
+    fault_world.restart()  # a new process; no redelivery
+    client = fault_world.client()
+    await client.send("15")  # meant for «Сколько сотрудников?», the only question the user saw
+    assert await history_count(fault_world) == answers  # not applied to the income
+    assert current_question(client) == "Доход за прошлый год, млн ₽?"
+    assert "тот ответ уже сохранён" in client.screen()
+    progress = await progress_of(fault_world)
+    assert progress is not None and progress["answers"].get("headcount") == 12 and "income_mln" not in progress["answers"]
+    await client.send("85,5")  # now the user has seen the question: the answer is applied
+    assert current_question(client) == "Сколько месяцев компании?"
+    assert await history_count(fault_world) == answers + 1

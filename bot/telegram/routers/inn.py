@@ -58,7 +58,7 @@ async def _finish(
     await journey.save_inn_step(new, InnStep("done"))
     screen = await after_answer(journey, domain, new, was_editing)
     await journey.commit()
-    return Screen(f"{lead}\n\n{screen.text}" if lead else screen.text, screen.markup)
+    return Screen(f"{lead}\n\n{screen.text}" if lead else screen.text, screen.markup, screen.question)
 
 
 async def on_button(

@@ -1,8 +1,11 @@
 """The questionnaire: button answers, multi-select ticks, «Назад», «Не знаю», typed answers.
 
-Every button names the questionnaire version and the question; a button that is not for the
-current question (old message, double tap, reloaded tree, forged data) gets «Эта кнопка
-устарела» and the current step, never an exception. The engine decides what is asked next.
+Every button names the questionnaire version and the question; ``CurrentQuestion`` lets through
+only a button for the current question and injects it, so a handler just applies and renders.
+Any other button (old message, double tap, reloaded tree, forged data) gets «Эта кнопка
+устарела» and the current step, never an exception. A typed answer is applied only if the
+current question is the one the user was last sent (``bot.telegram.shown``); otherwise that
+question is asked again. The engine decides what is asked next.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -19,6 +21,7 @@ from bot.services.domain import Domain
 from bot.services.journey import Journey, Step
 from bot.telegram import result_screens, screens
 from bot.telegram.callbacks import AnswerCb, BackCb, DoneCb, SkipCb, ToggleCb
+from bot.telegram.filters import CurrentQuestion, InQuestionnaire
 from bot.telegram.flow import current_screen
 from bot.telegram.replies import replace, replace_markup, send
 from bot.telegram.screen import Screen
@@ -29,20 +32,6 @@ from rules.errors import AnswerError
 from rules.questionnaire import Node_
 
 MAX_TYPED_ANSWER = 1000  # characters; longer texts are not answers
-
-
-async def _current_node(
-    journey: Journey, domain: Domain, version: str, index: int
-) -> tuple[Progress, Node_] | None:
-    """The progress and node if the button is for the user's current question, else None."""
-    node = domain.node_at(version, index)
-    if node is None or not await journey.consented():
-        return None
-    progress = await journey.progress()
-    current = journey.step(progress).node
-    if current is None or current.id != node.id:
-        return None
-    return progress, node
 
 
 async def stale(
@@ -83,6 +72,30 @@ async def _apply(
     return screen
 
 
+def _answer_fits(button: AnswerCb, node: Node_) -> bool:
+    return (node.kind == "yesno" and button.o in (0, 1)) or (node.kind == "choice" and 0 <= button.o < len(node.options))
+
+
+def _ticks_fit(button: DoneCb | ToggleCb, node: Node_) -> bool:
+    return node.kind == "multi" and 0 <= button.m < 1 << len(node.options)
+
+
+def _toggle_fits(button: ToggleCb, node: Node_) -> bool:
+    return _ticks_fit(button, node) and 0 <= button.o < len(node.options)
+
+
+async def _answer_in_place(
+    callback: CallbackQuery, callback_answer: CallbackAnswer, bot: Bot, journey: Journey, domain: Domain,
+    settings: Settings, progress: Progress, node: Node_, value: Any,
+) -> None:
+    """Apply a button's answer and show what follows in place — or the stale screen if it raced."""
+    screen = await _apply(journey, domain, progress, node, value)
+    if screen is None:
+        await stale(callback, callback_answer, bot, journey, domain, settings)
+        return
+    await replace(callback, bot, screen)
+
+
 async def on_answer(
     callback: CallbackQuery,
     callback_data: AnswerCb,
@@ -91,44 +104,17 @@ async def on_answer(
     domain: Domain,
     settings: Settings,
     journey: Journey,
+    progress: Progress,
+    node: Node_,
 ) -> None:
-    found = await _current_node(journey, domain, callback_data.v, callback_data.n)
-    value: Any = None
-    if found is not None:
-        node = found[1]
-        if node.kind == "yesno" and callback_data.o in (0, 1):
-            value = bool(callback_data.o)
-        elif node.kind == "choice" and 0 <= callback_data.o < len(node.options):
-            value = node.options[callback_data.o].value
-        else:
-            found = None
-    screen = await _apply(journey, domain, found[0], found[1], value) if found else None
-    if screen is None:
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
-    await replace(callback, bot, screen)
+    value = bool(callback_data.o) if node.kind == "yesno" else node.options[callback_data.o].value
+    await _answer_in_place(callback, callback_answer, bot, journey, domain, settings, progress, node, value)
 
 
 async def on_toggle(
-    callback: CallbackQuery,
-    callback_data: ToggleCb,
-    callback_answer: CallbackAnswer,
-    bot: Bot,
-    uow: UnitOfWork,
-    domain: Domain,
-    settings: Settings,
-    journey: Journey,
+    callback: CallbackQuery, callback_data: ToggleCb, bot: Bot, uow: UnitOfWork, domain: Domain,
+    journey: Journey, progress: Progress,
 ) -> None:
-    found = await _current_node(journey, domain, callback_data.v, callback_data.n)
-    if (
-        found is None
-        or found[1].kind != "multi"
-        or not 0 <= callback_data.o < len(found[1].options)
-        or not 0 <= callback_data.m < 1 << len(found[1].options)
-    ):
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
-    progress, _node = found
     mask = callback_data.m ^ (1 << callback_data.o)
     screen = screens.question(domain, journey.step(progress), mask=mask)
     await uow.commit()
@@ -143,35 +129,17 @@ async def on_done(
     domain: Domain,
     settings: Settings,
     journey: Journey,
+    progress: Progress,
+    node: Node_,
 ) -> None:
-    found = await _current_node(journey, domain, callback_data.v, callback_data.n)
-    if found is None or found[1].kind != "multi" or not 0 <= callback_data.m < 1 << len(found[1].options):
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
-    progress, node = found
     values = frozenset(o.value for i, o in enumerate(node.options) if callback_data.m >> i & 1)
-    screen = await _apply(journey, domain, progress, node, values)
-    if screen is None:
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
-    await replace(callback, bot, screen)
+    await _answer_in_place(callback, callback_answer, bot, journey, domain, settings, progress, node, values)
 
 
 async def on_skip(
-    callback: CallbackQuery,
-    callback_data: SkipCb,
-    callback_answer: CallbackAnswer,
-    bot: Bot,
-    uow: UnitOfWork,
-    domain: Domain,
-    settings: Settings,
-    journey: Journey,
+    callback: CallbackQuery, callback_answer: CallbackAnswer, bot: Bot, uow: UnitOfWork, domain: Domain,
+    journey: Journey, progress: Progress, node: Node_,
 ) -> None:
-    found = await _current_node(journey, domain, callback_data.v, callback_data.n)
-    if found is None:
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
-    progress, node = found
     was_editing = await journey.editing()
     try:
         new = await journey.skip(progress, node)
@@ -185,20 +153,9 @@ async def on_skip(
 
 
 async def on_back(
-    callback: CallbackQuery,
-    callback_data: BackCb,
-    callback_answer: CallbackAnswer,
-    bot: Bot,
-    uow: UnitOfWork,
-    domain: Domain,
-    settings: Settings,
-    journey: Journey,
+    callback: CallbackQuery, callback_answer: CallbackAnswer, bot: Bot, uow: UnitOfWork, domain: Domain,
+    journey: Journey, progress: Progress,
 ) -> None:
-    found = await _current_node(journey, domain, callback_data.v, callback_data.n)
-    if found is None:
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
-    progress, _ = found
     if not progress.path:
         callback_answer.text = texts.NOTHING_TO_GO_BACK
         return
@@ -212,25 +169,23 @@ def _match_option(node: Node_, text: str) -> Any:
     """A typed answer to a button question: an option label or да/нет, else None."""
     wanted = text.strip().lower().rstrip(".!")
     if node.kind == "yesno":
-        return {"да": True, "нет": False}.get(wanted)
+        return texts.TYPED_YES_NO.get(wanted)
     if node.kind == "choice":
         return next((o.value for o in node.options if o.label.lower() == wanted), None)
     return None
 
 
-async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey) -> None:
-    """A typed answer if the user is in the questionnaire; otherwise free text goes on to search."""
-    if not await journey.consented():
-        raise SkipHandler
-    progress = await journey.progress()
-    step: Step = journey.step(progress)
-    node = step.node
-    if node is None:
-        raise SkipHandler
+async def on_typed(
+    message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey, progress: Progress, step: Step,
+    node: Node_,
+) -> None:
+    """A typed answer to the current question — if that is the question the user was last sent."""
     text = message.text or ""
     lead = ""
     screen: Screen | None = None
-    if node.kind in ("choice", "yesno", "multi"):
+    if not journey.answers_shown(node):  # the reply with this question was lost: the text is for another
+        lead = texts.ANSWER_FOR_EARLIER_QUESTION
+    elif node.kind in ("choice", "yesno", "multi"):
         value = _match_option(node, text)
         if value is not None:
             screen = await _apply(journey, domain, progress, node, value)
@@ -251,13 +206,8 @@ async def on_typed(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, 
     await send(bot, message.chat.id, screen)
 
 
-async def on_non_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey) -> None:
+async def on_non_text(message: Message, bot: Bot, uow: UnitOfWork, domain: Domain, step: Step) -> None:
     """A photo, sticker, voice… where an answer was expected: say so and ask again."""
-    if not await journey.consented():
-        raise SkipHandler
-    step = await journey.current_step()
-    if step.node is None:
-        raise SkipHandler
     await uow.commit()
     await send(bot, message.chat.id, screens.question(domain, step, lead=texts.ONLY_TEXT))
 
@@ -266,11 +216,13 @@ def make_router() -> Router:
     """A fresh router with this module's handlers (one per dispatcher)."""
     router = Router(name="questionnaire")
     router.message.filter(F.chat.type == "private")
-    router.callback_query.register(on_answer, AnswerCb.filter())
-    router.callback_query.register(on_toggle, ToggleCb.filter())
-    router.callback_query.register(on_done, DoneCb.filter())
-    router.callback_query.register(on_skip, SkipCb.filter())
-    router.callback_query.register(on_back, BackCb.filter())
-    router.message.register(on_typed, F.text & ~F.text.startswith("/"))
-    router.message.register(on_non_text, ~F.text)
+    router.callback_query.register(on_answer, AnswerCb.filter(), CurrentQuestion(_answer_fits))
+    router.callback_query.register(on_toggle, ToggleCb.filter(), CurrentQuestion(_toggle_fits))
+    router.callback_query.register(on_done, DoneCb.filter(), CurrentQuestion(_ticks_fit))
+    router.callback_query.register(on_skip, SkipCb.filter(), CurrentQuestion())
+    router.callback_query.register(on_back, BackCb.filter(), CurrentQuestion())
+    for button in (AnswerCb, ToggleCb, DoneCb, SkipCb, BackCb):  # not for the current question
+        router.callback_query.register(stale, button.filter())
+    router.message.register(on_typed, F.text & ~F.text.startswith("/"), InQuestionnaire())
+    router.message.register(on_non_text, ~F.text, InQuestionnaire())
     return router

@@ -32,16 +32,12 @@ from bot.telegram.handoff.messages import incoming, person_name, relayable
 from bot.telegram.outbox.worker import is_thread_missing
 from bot.telegram.split import split_html
 from bot.texts import handoff as texts
+from bot.texts import staff as staff_texts
 from db.handoff import outbox_queue
 from db.handoff.models import Ticket
 from db.handoff.tickets import TicketRepository, as_utc
 from db.models import utcnow
 from db.unit_of_work import UnitOfWork
-
-STATUS_WORDS = {"new": "новая", "claimed": "в работе", "transferred": "передана", "closed": "закрыта"}
-DIRECTION_WORDS = {"in": "👤", "out": "💬", "note": "📝"}
-EVENT_WORDS = {"opened": "открыта", "claimed": "взята", "transferred": "передана", "closed": "закрыта",
-               "reopened": "открыта снова"}
 
 
 def _thread(message: Message) -> int | None:
@@ -132,8 +128,7 @@ async def on_button(callback: CallbackQuery, callback_data: TicketCb, callback_a
         reply = texts.CLOSED_OK if ok else texts.ALREADY_CLOSED
     else:
         ok = False
-        claimed = f", взял {ticket.claimed_by_name}" if ticket.claimed_by_name else ""
-        reply = f"Заявка №{ticket.id}: {STATUS_WORDS[ticket.status]}{claimed}."
+        reply = staff_texts.ticket_status(ticket.id, ticket.status, ticket.claimed_by_name)
     await uow.commit()
     callback_answer.text = reply
     if ok:
@@ -174,16 +169,14 @@ async def on_tickets(message: Message, bot: Bot, uow: UnitOfWork, handoff: Hando
     await uow.commit()
     now = utcnow()
     if not tickets:
-        text = "Открытых заявок нет."
+        text = staff_texts.NO_OPEN_TICKETS
     else:
-        lines = [f"<b>Открытые заявки: {len(tickets)}</b>"]
+        lines = [staff_texts.open_tickets_header(len(tickets))]
         for ticket in tickets:
             age = now - as_utc(ticket.created_at)
             overdue = ticket.status in ("new", "transferred") and age >= handoff.ping_after
-            who = f" · {escape(ticket.claimed_by_name)}" if ticket.claimed_by_name else ""
-            lines.append(f"{'⏰ ' if overdue else ''}№{ticket.id} · {STATUS_WORDS[ticket.status]}{who} · "
-                         f"{escape(ticket.company or 'без названия')} · {escape(ticket.subject)} · "
-                         f"{_age(age)}")
+            lines.append(staff_texts.open_ticket_line(ticket.id, ticket.status, ticket.claimed_by_name,
+                                                      ticket.company, ticket.subject, age, overdue))
         text = "\n".join(lines)
     await _answer(bot, message, text)
 
@@ -204,18 +197,17 @@ async def on_ticket(message: Message, command: CommandObject, bot: Bot, uow: Uni
     messages = await repo.messages(ticket.id)
     rating = await repo.rating(ticket.id)
     await uow.commit()
-    lines = [f"<b>Заявка №{ticket.id}</b> · {STATUS_WORDS[ticket.status]} · {escape(ticket.subject)}"]
+    lines = [staff_texts.ticket_header(ticket.id, ticket.status, ticket.subject)]
     timeline: list[tuple[dt.datetime, str]] = []
     for event in events:
-        who = f" ({escape(event.actor_name)})" if event.actor_name else ""
-        timeline.append((as_utc(event.at), f"{EVENT_WORDS.get(event.kind, event.kind)}{who}"))
+        timeline.append((as_utc(event.at), staff_texts.event_line(event.kind, event.actor_name)))
     for item in messages:
-        body = escape((item.text or f"[{item.kind}]")[:120])
-        timeline.append((as_utc(item.created_at), f"{DIRECTION_WORDS[item.direction]} {body}"))
+        body = (item.text or f"[{item.kind}]")[:120]
+        timeline.append((as_utc(item.created_at), staff_texts.message_line(item.direction, body)))
     for at, line in sorted(timeline, key=lambda pair: pair[0]):
         lines.append(f"{at.astimezone(dt.timezone(dt.timedelta(hours=3))):%d.%m %H:%M} {line}")
     if rating is not None:
-        lines.append(f"⭐ {rating.score}/5" + (f" — {escape(rating.comment[:200])}" if rating.comment else ""))
+        lines.append(staff_texts.rating_line(rating.score, rating.comment))
     await _answer(bot, message, "\n".join(lines))
 
 
@@ -226,7 +218,7 @@ async def on_outbox(message: Message, bot: Bot, uow: UnitOfWork, consultants: Co
     counts = await outbox_queue.counts(uow.session)
     dead = await outbox_queue.dead_letters(uow.session)
     await uow.commit()
-    lines = ["<b>Очередь отправки</b>: " + ", ".join(f"{k} — {v}" for k, v in sorted(counts.items()))]
+    lines = [staff_texts.outbox_header(counts)]
     for row in dead:
         lines.append(f"✗ #{row.id} {escape(row.method)} → {row.chat_id}: {escape((row.last_error or '')[:150])}")
     await _answer(bot, message, "\n".join(lines))
@@ -283,11 +275,3 @@ def make_router() -> Router:
     router.message.register(on_message)
     return router
 
-
-def _age(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} мин"
-    if minutes < 60 * 24:
-        return f"{minutes // 60} ч {minutes % 60} мин"
-    return f"{minutes // (60 * 24)} дн"
