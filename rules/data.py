@@ -40,10 +40,9 @@ def load_bundle(measures_path: str | Path, questionnaire_path: str | Path,
 
         empty = _Catalogue((), {}, str(measures_path), "")
         try:
-            load_questionnaire(questionnaire_path, empty)
+            load_questionnaire(questionnaire_path, empty, catalogue_known=False)
         except DataError as questionnaire_error:
-            own = [p for p in questionnaire_error.problems if "no question sets it" not in p.message]
-            raise DataError(catalogue_error.problems + own) from None
+            raise DataError(catalogue_error.problems + questionnaire_error.problems) from None
         raise
     questionnaire = load_questionnaire(questionnaire_path, catalogue)
     return Bundle(catalogue, questionnaire, QuestionnaireEngine(questionnaire, catalogue))

@@ -181,8 +181,14 @@ def questionnaire_spec() -> Record:
                   name="questionnaire")
 
 
-def load_questionnaire(path: str | Path, catalogue: Catalogue, text: str | None = None) -> Questionnaire:
-    """Load, validate and cross-check the questionnaire against the catalogue it must serve."""
+def load_questionnaire(path: str | Path, catalogue: Catalogue, text: str | None = None, *,
+                       catalogue_known: bool = True) -> Questionnaire:
+    """Load, validate and cross-check the questionnaire against the catalogue it must serve.
+
+    ``catalogue_known=False`` (the catalogue itself failed to load): only the questionnaire's own
+    problems are reported — the checks against the catalogue (measure ids as option values, fields
+    the measures use) would only repeat the catalogue's error as many consequences.
+    """
     path = str(path)
     document = open_document(path, text, "questionnaire", ("start", "nodes"), ("start", "nodes"))
     reader, root = document.reader, document.root
@@ -197,7 +203,7 @@ def load_questionnaire(path: str | Path, catalogue: Catalogue, text: str | None 
             reader.error(node_at(item_node, "id"), f"duplicate question id {item['id']!r} (first at line {first})",
                          join_path(item_path, "id"))
             continue
-        question = _to_node(item, item_node, item_path, catalogue, reader)
+        question = _to_node(item, item_node, item_path, catalogue, reader, catalogue_known)
         if question is None:
             continue
         nodes[question.id] = question
@@ -207,12 +213,13 @@ def load_questionnaire(path: str | Path, catalogue: Catalogue, text: str | None 
         reader.error(document.sections["start"], f"start names unknown question {start!r}", "start",
                      allowed=", ".join(nodes))
     reader.raise_if_errors()
-    _cross_check(start, nodes, located, goto_nodes, catalogue, reader, root)
+    _cross_check(start, nodes, located, goto_nodes, catalogue, reader, root, catalogue_known)
     reader.raise_if_errors()
     return Questionnaire(start, nodes, path, document.version[:8])
 
 
-def _to_node(item: dict[str, Any], node: Node, path: str, catalogue: Catalogue, reader: Reader) -> Node_ | None:
+def _to_node(item: dict[str, Any], node: Node, path: str, catalogue: Catalogue, reader: Reader,
+             catalogue_known: bool = True) -> Node_ | None:
     name = item["field"]
     spec = FIELDS.get(name)
     where = join_path(path, "field")
@@ -237,7 +244,7 @@ def _to_node(item: dict[str, Any], node: Node, path: str, catalogue: Catalogue, 
         domain = set(spec.values) if spec.values else {m.id for m in catalogue.measures}
         ok = True
         for index, option in enumerate(options):
-            if option.value not in domain:
+            if option.value not in domain and (spec.values or catalogue_known):
                 reader.error(node_at(node, "options", index, "value"), f"{option.value!r} is not a value of {name!r}",
                              join_path(path, f"options[{index}].value"), allowed=", ".join(sorted(domain)))
                 ok = False
@@ -262,7 +269,7 @@ def _to_node(item: dict[str, Any], node: Node, path: str, catalogue: Catalogue, 
 
 def _cross_check(start: str, nodes: dict[str, Node_], located: dict[str, tuple[Node, str]],
                  goto_nodes: dict[str, list[tuple[str, Node, str]]], catalogue: Catalogue, reader: Reader,
-                 root: Node) -> None:
+                 root: Node, catalogue_known: bool = True) -> None:
     for targets in goto_nodes.values():
         for target, target_node, path in targets:
             if target != END and target not in nodes:
@@ -302,6 +309,6 @@ def _cross_check(start: str, nodes: dict[str, Node_], located: dict[str, tuple[N
             if name not in settable and spec.derived and any(source in settable for source in spec.derived_from):
                 settable.add(name)
                 grown = True
-    for name in sorted(catalogue.used_fields() - settable):
+    for name in sorted(catalogue.used_fields() - settable) if catalogue_known else ():
         reader.error(root, f"measures use field {name!r} but no question sets it", "nodes",
                      hint=f"add a question with field: {name}")

@@ -114,7 +114,7 @@ class Reloader:
         reminder_days: int = 0,
         reminder_interval: float = REMINDER_INTERVAL,
         reminders: ReminderPlanner | None = None,
-        report: Callable[[ReloadResult], str] | None = None,
+        report: Callable[[ReloadResult], list[str]] | None = None,  # the message's parts
         on_loaded: Callable[[Bundle], object] | None = None,
     ) -> None:
         self.holder = holder
@@ -251,13 +251,14 @@ class Reloader:
             for problem in result.problems:
                 log.error("SIGHUP reload rejected: %s", problem)
         if self.admin_ids and self.report is not None and (result.changed or not result.ok):
-            text = self.report(result)
+            parts = self.report(result)  # each within Telegram's limit, tags balanced
             async with self.sessions() as session:
                 outbox = OutboxRepository(session)
                 for admin_id in sorted(self.admin_ids):
-                    await outbox.enqueue(admin_id, "sendMessage",
-                                         {"chat_id": admin_id, "text": text[:4096], "parse_mode": "HTML"},
-                                         kind="staff")
+                    for part in parts:
+                        await outbox.enqueue(admin_id, "sendMessage",
+                                             {"chat_id": admin_id, "text": part, "parse_mode": "HTML"},
+                                             kind="staff")
                 await session.commit()
         return result
 

@@ -127,10 +127,22 @@ def payload_of(bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any]:
 
 
 async def close_open_transaction() -> None:
-    """Commit what the current update has written so far, so no lock is held across a call."""
+    """Commit what the current update has written so far, so no lock is held across a call.
+
+    Never on the way out of a failed or cancelled handler (aiogram answers a callback query in a
+    ``finally``): committing there would commit half an update's effects with its claim, and the
+    update — acknowledged as done — would never be retried. The failure rolls back instead
+    (``AnswerOnceMiddleware``); and a transaction that has not even claimed the update has
+    written nothing, so it is closed without claiming it.
+    """
     uow = current_uow.get()
-    if uow is not None and uow.session.in_transaction():
-        await uow.commit()
+    if uow is None or not uow.session.in_transaction():
+        return
+    task = asyncio.current_task()
+    if uow.failed or not uow.claimed or (task is not None and task.cancelling()):
+        await uow.rollback()
+        return
+    await uow.commit()
 
 
 def install(bot: Bot, sessions: async_sessionmaker[AsyncSession]) -> DirectReplies:

@@ -42,6 +42,7 @@ from bot.telegram.observability.metrics import UpdateMetricsMiddleware
 from bot.telegram.outbox.messages import TelegramOutboxMessages
 from bot.telegram.routers import get_routers
 from bot.telegram.scale.backends import Backends, choose
+from bot.telegram.split import split_html
 from bot.texts import bot as texts
 from bot.texts.reload import SIGHUP_LEAD, reload_report
 from db.repositories import UpdateClaimRepository
@@ -107,7 +108,7 @@ def install_reload(dp: Dispatcher, domain: Domain, sessions: async_sessionmaker[
         reminder_days=settings.deadline_reminder_days,
         reminders=both_reminders(functools.partial(plan_deadline_reminders, payload=messages.measure_alert),
                                  functools.partial(queue_plan_reminders, payload=messages.plan_reminder)),
-        report=lambda result: SIGHUP_LEAD + reload_report(result),
+        report=lambda result: split_html(SIGHUP_LEAD + reload_report(result)),
         on_loaded=lambda bundle: search.index_for(bundle.catalogue),
     )
     dp.update.outer_middleware(CurrentDomainMiddleware(holder))

@@ -30,6 +30,15 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+def first_part(text: str, limit: int = TELEGRAM_LIMIT, tail: str = "\n…") -> str:
+    """One message's worth: the text itself if it fits, else its first part (cut on a
+    paragraph/line/word boundary, tags closed) followed by ``tail``."""
+    if visible_length(text) <= limit:
+        return text
+    head = split_html(text, limit - visible_length(tail))[0]
+    return head.rstrip("\n") + tail
+
+
 def _units(text: str) -> list[str]:
     """Paragraphs, then lines, then words — the preferred cut points, kept with their separators."""
     return re.findall(r"[^\n]*\n\n|[^\n]*\n|[^\n]+", text)

@@ -177,7 +177,7 @@ def draft_preview(data: Mapping[str, Any]) -> str:
 def moderation_card(project_id: int, version: int, card: ProjectCard, profile: Mapping[str, Any],
                     resubmitted: bool) -> str:
     head = f"<b>Проект №{project_id}</b>, версия {version}" + (" (изменён владельцем)" if resubmitted else "")
-    return "\n".join([head, "", card_text(card), "", "<b>Профиль владельца</b>", *profile_summary(profile)])[:4000]
+    return "\n".join([head, "", card_text(card), "", "<b>Профиль владельца</b>", *profile_summary(profile)])
 
 
 def moderation_status(action: str, who: str) -> str:

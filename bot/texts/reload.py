@@ -11,7 +11,11 @@ SIGHUP_LEAD = "Перезагрузка по сигналу SIGHUP.\n"
 
 
 def reload_report(result: ReloadResult) -> str:
-    """The Russian reply to the admin, HTML-escaped, within one Telegram message."""
+    """The Russian reply to the admin, HTML-escaped; every line balances its own tags.
+
+    Not cut here: the sender splits a long report on line boundaries (``bot.telegram.split``),
+    so no part ends inside a ``<code>``.
+    """
     if not result.ok:
         shown = [f"• <code>{html.escape(str(p))}</code>" for p in result.problems[:MAX_PROBLEMS_SHOWN]]
         more = len(result.problems) - len(shown)
@@ -24,7 +28,7 @@ def reload_report(result: ReloadResult) -> str:
             *tail,
             "",
             "Исправьте и проверьте: <code>navigator check</code>, затем /reload.",
-        ])[:4000]
+        ])
     if not result.changed:
         return f"Файлы не изменились: работает версия <code>{html.escape(result.version)}</code>."
     lines = [f"✅ Загружена версия <code>{html.escape(result.version)}</code> "
@@ -37,4 +41,4 @@ def reload_report(result: ReloadResult) -> str:
     if result.warnings:
         lines.append(f"Предупреждений о свежести данных: {result.warnings} — список покажет "
                      "<code>navigator check</code>.")
-    return "\n".join(lines)[:4000]
+    return "\n".join(lines)

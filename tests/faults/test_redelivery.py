@@ -116,4 +116,40 @@ async def test_a_typed_answer_is_not_applied_to_a_question_the_user_never_saw(fa
     assert progress is not None and progress["answers"].get("headcount") == 12 and "income_mln" not in progress["answers"]
     await client.send("85,5")  # now the user has seen the question: the answer is applied
     assert current_question(client) == "Сколько месяцев компании?"
+
+
+class Boom(Exception):
+    pass
+
+
+async def test_a_failed_button_update_is_not_acknowledged_and_its_half_effects_are_not_kept(
+        fault_world: BotWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiogram answers a callback query in a ``finally``; that answer used to commit the failed
+    update's claim with its uncommitted answer, so the update was 'done' and never retried."""
+    from bot.services.journey import Journey
+    from bot.telegram.scale.dedupe import Delivery
+    from db.models import ProcessedUpdate as Claim
+
+    client = fault_world.client()
+    await start_and_consent(client)
+    await client.click("Готово")
+    assert current_question(client) == "Кто получает поддержку?"
+    answers = await history_count(fault_world)
+    commit = Journey.commit
+
+    async def failing_commit(self: Journey) -> None:
+        raise Boom
+
+    monkeypatch.setattr(Journey, "commit", failing_commit)
+    update_ = client.callback_update(client.latest_with_keyboard().markup.inline_keyboard[0][0].callback_data)  # type: ignore[union-attr]
+    delivery = Delivery()
+    await fault_world.dp.feed_update(fault_world.bot, update_, delivery=delivery)
+    assert delivery.failed  # the webhook answers 5xx: Telegram redelivers
+    async with fault_world.sessions() as session:
+        assert await session.get(Claim, update_.update_id) is None
+    assert await history_count(fault_world) == answers  # the uncommitted answer is gone
+
+    monkeypatch.setattr(Journey, "commit", commit)
+    await client.feed(update_)  # the redelivery runs the update for real
+    assert current_question(client) == "Бизнес зарегистрирован в Москве?"
     assert await history_count(fault_world) == answers + 1

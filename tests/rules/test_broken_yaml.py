@@ -103,3 +103,20 @@ def test_check_command_exits_1_without_traceback(name: str) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert f"{BROKEN / name}:" in proc.stdout
+
+
+def test_one_broken_line_in_the_catalogue_is_one_error_not_the_questionnaires_too(tmp_path: Path) -> None:
+    """The shipped questionnaire is untouched: nothing in it may be reported as an error."""
+    from bot.config import PACKAGE_QUESTIONNAIRE
+    from rules.data import load_bundle
+
+    root = Path(__file__).resolve().parents[2]
+    lines = (root / "measures.yaml").read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("kind:"))
+    lines[index] = lines[index].replace("kind:", "kind: [unclosed")
+    measures = tmp_path / "measures.yaml"
+    measures.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_bundle(measures, PACKAGE_QUESTIONNAIRE)
+    files = [p.file for p in caught.value.problems]
+    assert files == [str(measures)], [str(p) for p in caught.value.problems]

@@ -274,3 +274,52 @@ async def test_the_reply_mentions_freshness_warnings(staff: StaffWorld) -> None:
     assert "✅ Загружена версия" in reply
     assert "дата проверки: 2026-11-01 → 2020-01-01" in reply
     assert f"Предупреждений о свежести данных: {already + 1} " in reply
+
+
+def _balanced(text: str) -> bool:
+    """Every tag closed in order, as Telegram's HTML parser demands."""
+    import re
+    stack: list[str] = []
+    for closing, name in re.findall(r"<(/?)([a-z]+)[^>]*>", text):
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+def _long_failure() -> object:
+    from bot.services.reload import ReloadResult
+    from rules.errors import Problem
+    problems = tuple(Problem("data/measures.yaml", n, 1, "неверное значение " + "x" * 300) for n in range(1, 60))
+    return ReloadResult(ok=False, changed=False, version="v1", previous="v1", by="SIGHUP", problems=problems)
+
+
+async def test_a_long_reload_report_is_split_on_lines_with_balanced_tags(staff: StaffWorld) -> None:
+    from bot.telegram.split import split_html, visible_length
+    from bot.texts.reload import MAX_PROBLEMS_SHOWN, reload_report
+    result = _long_failure()
+    parts = split_html(reload_report(result))  # type: ignore[arg-type]  # what /reload sends
+    assert len(parts) > 1 and all(_balanced(p) and visible_length(p) <= 4096 for p in parts)
+    joined = "".join(parts)
+    assert all(f"data/measures.yaml:{n}:" in joined for n in range(1, MAX_PROBLEMS_SHOWN + 1))
+    assert "navigator check" in parts[-1]
+
+
+async def test_a_long_sighup_report_reaches_the_admins_in_balanced_parts(staff: StaffWorld) -> None:
+    from bot.telegram.split import visible_length
+    result = _long_failure()
+
+    async def failing(by: str = "SIGHUP") -> object:
+        return result
+
+    staff.reloader.reload = failing  # type: ignore[method-assign,assignment]
+    await staff.reloader.on_signal()
+    async with staff.sessions() as session:
+        told = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "staff")
+                                      .order_by(OutboxMessage.id))).all()
+    assert len(told) > 1
+    for row in told:
+        assert row.chat_id == ADMIN_ID and _balanced(row.payload["text"])
+        assert visible_length(row.payload["text"]) <= 4096
+        await staff.bot(SendMessage(**row.payload))

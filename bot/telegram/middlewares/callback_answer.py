@@ -10,6 +10,7 @@ that is logged and forgotten — it must never turn a shown screen into an error
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,7 +19,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
-from db.unit_of_work import DuplicateUpdate
+from db.unit_of_work import DuplicateUpdate, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,16 @@ class AnswerOnceMiddleware(CallbackAnswerMiddleware):
                 answer = data.get("callback_answer")
                 if answer is not None:
                     answer.disable()
+                raise
+            except BaseException:
+                # The answer below runs in aiogram's ``finally``: it must not commit the failed
+                # update's claim with half its effects (``direct_replies.close_open_transaction``).
+                uow = data.get("uow")
+                if isinstance(uow, UnitOfWork):
+                    uow.failed = True
+                    if uow.session.in_transaction():
+                        with contextlib.suppress(Exception):
+                            await uow.rollback()
                 raise
 
         return await super().__call__(guarded, event, data)

@@ -60,6 +60,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 await rerender_current_screen(event, data, self.sessions)
                 return None
             except BaseException:
+                uow.failed = True
                 delivery = data.get("delivery")
                 if isinstance(delivery, Delivery) and not uow.claim_committed:
                     delivery.failed = True

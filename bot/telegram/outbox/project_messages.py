@@ -8,6 +8,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.telegram import projects_keyboards as keyboards
+from bot.telegram.split import first_part
 from bot.texts import projects as texts
 from db.projects.models import CooperationRequest, Project
 from db.projects.repository import card_of
@@ -29,7 +30,7 @@ class TelegramProjectMessages:
 
     def moderation_card(self, project: Project, profile: dict[str, Any]) -> dict[str, Any]:
         text = texts.moderation_card(project.id, project.version, card_of(project), profile, project.version > 1)
-        return _message(None, text, keyboards.moderation(project.id, project.version))
+        return _message(None, first_part(text), keyboards.moderation(project.id, project.version))
 
     def decided(self, project: Project, action: str, reason: str | None) -> dict[str, Any]:
         return _message(project.owner_id, texts.owner_decided(project.title, action, reason))
