@@ -16,6 +16,8 @@ import asyncio
 import json
 import sys
 import time
+import zipfile
+import zlib
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -130,6 +132,9 @@ def handle_import(args: argparse.Namespace) -> int:
     print(texts.loading(dataset, path.name, region), file=sys.stderr)
     try:
         report = asyncio.run(_import(url, path, dataset, region, args.batch, bar))
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # not a ZIP at all, or cut short
+        print(texts.damaged_archive(path.name, f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
     except Exception as exc:
         from db.registry.importer import RegistryImportError
 

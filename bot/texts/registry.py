@@ -45,6 +45,11 @@ def file_not_found(path: object) -> str:
     return f"Файл не найден: {path}"
 
 
+def damaged_archive(name: str, reason: str) -> str:
+    return (f"Файл {name} — не ZIP-архив ФНС или скачан не до конца ({reason}). "
+            "Данные не изменены: скачайте выгрузку заново.")
+
+
 def database_failed(error: str) -> str:
     return f"Не удалось подготовить базу данных: {error}"
 

@@ -79,3 +79,22 @@ def test_import_of_a_damaged_file_fails_cleanly(
     assert main(["registry", "import", str(path), "--database-url", url]) == 1
     assert "Данные не изменены" in capsys.readouterr().err
     assert main(["registry", "import", str(tmp_path / "missing.zip"), "--database-url", url]) == 2
+
+
+@pytest.mark.parametrize("kind", ["html", "truncated"])
+def test_a_page_saved_as_zip_or_a_cut_download_is_refused_in_one_line(
+    loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    if kind == "html":
+        path = tmp_path / "data-11102026-structure-10062025.zip"
+        path.write_text("<html><body>Доступ ограничен</body></html>", encoding="utf-8")
+    else:
+        whole = write_release(tmp_path / "full.zip", {MEMBER_1: OFFICIAL}).read_bytes()
+        path = tmp_path / "data-11102026-structure-10062025.zip"
+        path.write_bytes(whole[: len(whole) // 2])
+    capsys.readouterr()
+    assert main(["registry", "import", str(path), "--database-url", loaded]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Данные не изменены" in err
+    assert len([line for line in err.splitlines() if "ZIP" in line]) == 1
+    assert main(["registry", "lookup", "7700000016", "--database-url", loaded]) == 0  # the previous data stays
