@@ -2,8 +2,8 @@
 
 | piece | embedded | scaled (Redis) |
 | --- | --- | --- |
-| FSM storage | ``MemoryStorage`` | ``RedisStorage`` |
-| per-user event isolation | ``SimpleEventIsolation`` | ``RedisEventIsolation`` (a lock per user) |
+| FSM storage | ``PrunedMemoryStorage`` | ``RedisStorage`` |
+| per-user event isolation | ``PrunedEventIsolation`` | ``RedisEventIsolation`` (a lock per user) |
 | update dedupe | none (one poller; the DB claim suffices) | ``RedisDedupeMiddleware`` |
 | per-user throttle | ``TokenBuckets`` | ``RedisTokenBuckets`` (atomic Lua bucket) |
 
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.telegram.middlewares.throttle import TokenBuckets
 from bot.telegram.scale.dedupe import RedisDedupeMiddleware
+from bot.telegram.scale.memory import PrunedEventIsolation, PrunedMemoryStorage
 from bot.telegram.scale.redis_throttle import RedisTokenBuckets
 
 
@@ -47,8 +47,8 @@ def choose(settings: Settings, redis: Redis | None = None) -> Backends:
         redis = Redis.from_url(settings.redis_url)
     if redis is None:
         return Backends(
-            storage=MemoryStorage(),  # the FSM holds nothing the database does not; see bot.services.journey
-            isolation=SimpleEventIsolation(),
+            storage=PrunedMemoryStorage(),  # the FSM holds nothing the database does not; see bot.services.journey
+            isolation=PrunedEventIsolation(),
             throttle=TokenBuckets(settings.throttle_burst, settings.throttle_rate),
         )
     prefix = settings.redis_prefix
