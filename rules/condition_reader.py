@@ -14,7 +14,7 @@ from typing import Any
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from rules.conditions import COMBINATORS, LIST_OPERATORS, OPERATORS, All, Any_, Leaf, Not
-from rules.official_lists import OfficialList
+from rules.official_lists import CodeSpec, OfficialList
 from rules.okved import PATTERN_RE
 from rules.profile import FIELDS, FieldType
 from rules.schema import INVALID, Number, Reader, Spec, Str, closest_hint, describe, join_path, read_pairs
@@ -161,16 +161,7 @@ class ConditionSpec(Spec):
         if spec.type in _NUMERIC:
             return Number(integer=spec.type is FieldType.INT).read(node, reader, path)
         if spec.type is FieldType.OKVED:
-            if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:str":
-                return reader.error(node, f"ОКВЭД code {node.value} must be quoted text", path,
-                                    hint=f'write "{node.value}" — unquoted, 26.10 becomes the number 26.1')
-            code = Str().read(node, reader, path)
-            if code is INVALID:
-                return INVALID
-            if not PATTERN_RE.match(code):
-                return reader.error(node, f"{code!r} is not an ОКВЭД code or class range", path,
-                                    hint='examples: "62", "26.51", "10-33"')
-            return code
+            return CodeSpec().read(node, reader, path)
         value = Str().read(node, reader, path)
         if value is INVALID:
             return INVALID

@@ -23,6 +23,8 @@ from bot.telegram.callbacks import (
     SkipCb,
     ToggleCb,
 )
+from bot.telegram.keyboard_layout import markup as _markup
+from bot.telegram.keyboard_layout import pairs as _pairs
 from bot.texts import alerts as alert_texts
 from bot.texts import bot as texts
 from rules.questionnaire import Node_
@@ -30,19 +32,6 @@ from rules.questionnaire import Node_
 Button = InlineKeyboardButton
 
 
-def _markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in rows if row])
-
-
-def _pairs(buttons: list[Button], short: int = 18) -> list[list[Button]]:
-    """Two buttons per row when both labels are short, else one per row."""
-    rows: list[list[Button]] = []
-    for button in buttons:
-        if rows and len(rows[-1]) == 1 and len(rows[-1][0].text) <= short and len(button.text) <= short:
-            rows[-1].append(button)
-        else:
-            rows.append([button])
-    return rows
 
 
 def consent(payload: str, policy_url: str | None) -> InlineKeyboardMarkup:

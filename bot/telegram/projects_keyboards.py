@@ -17,6 +17,7 @@ from bot.telegram.callbacks import (
     ProjectFormCb,
     ProjectsCb,
 )
+from bot.telegram.keyboard_layout import markup as _markup
 from bot.texts import projects as texts
 from rules.partner_requests import CustomerRequest
 from rules.profile import CLUSTERS, SECTORS
@@ -32,9 +33,6 @@ FILTERS: dict[str, tuple[str, Sequence[str]]] = {
 }
 PAGE = 5
 
-
-def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def menu() -> InlineKeyboardMarkup:

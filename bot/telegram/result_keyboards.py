@@ -20,6 +20,8 @@ from bot.telegram.callbacks import (
     PlanCb,
     ResultsCb,
 )
+from bot.telegram.keyboard_layout import markup as _markup
+from bot.telegram.keyboard_layout import pairs as _pairs
 from bot.telegram.keyboards import opt_in_button
 from bot.texts import bot as texts
 from bot.texts import plan as plan_texts
@@ -28,18 +30,6 @@ from bot.texts import results as result_texts
 CODE_OF_STATUS = {status: code for code, status in PLAN_STATUS_CODES.items()}
 
 
-def _markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in rows if row])
-
-
-def _pairs(buttons: list[Button], short: int = 24) -> list[list[Button]]:
-    rows: list[list[Button]] = []
-    for button in buttons:
-        if rows and len(rows[-1]) == 1 and len(rows[-1][0].text) <= short and len(button.text) <= short:
-            rows[-1].append(button)
-        else:
-            rows.append([button])
-    return rows
 
 
 def _numbers(measure_ids: Sequence[str], first: int) -> list[Button]:
@@ -49,7 +39,7 @@ def _numbers(measure_ids: Sequence[str], first: int) -> list[Button]:
 def results(top_ids: Sequence[str], groups: Sequence[tuple[str, str]], compare: bool) -> InlineKeyboardMarkup:
     """Numbers of «Под ваш запрос», a button per group with its count, «Не подходит», «Сравнить»."""
     group_buttons = [Button(text=label, callback_data=GroupCb(k=key).pack()) for key, label in groups]
-    rows: list[list[Button]] = [_numbers(top_ids, 1), *_pairs(group_buttons)]
+    rows: list[list[Button]] = [_numbers(top_ids, 1), *_pairs(group_buttons, short=24)]
     if compare:
         rows.append([Button(text=result_texts.BUTTON_COMPARE, callback_data=CompareCb().pack())])
     rows.append([

@@ -33,6 +33,7 @@ from bot.telegram.callbacks import (
     ProjectFormCb,
     ProjectsCb,
 )
+from bot.telegram.keyboard_layout import markup
 from bot.telegram.replies import send
 from bot.telegram.screen import Screen
 from bot.texts import projects as texts
@@ -122,7 +123,7 @@ async def _start_form(bot: Bot, user_id: int, state: FSMContext, draft: dict[str
     await state.set_state(ProjectForm.title)
     await state.update_data({FORM_KEY: {"draft": draft, "project": project_id, "ticks": []}})
     editing = project_id is not None
-    await send(bot, user_id, Screen(texts.ASK_TITLE, keyboards._markup(keyboards.cancel_row(editing, "title"))))
+    await send(bot, user_id, Screen(texts.ASK_TITLE, markup(keyboards.cancel_row(editing, "title"))))
 
 
 async def _form(state: FSMContext) -> dict[str, Any] | None:
@@ -141,7 +142,7 @@ async def _ask(bot: Bot, user_id: int, state: FSMContext, form: dict[str, Any], 
     await _save(state, form)
     if step == "summary":
         await state.set_state(ProjectForm.summary)
-        await send(bot, user_id, Screen(texts.ASK_SUMMARY, keyboards._markup(keyboards.cancel_row(editing, "summary"))))
+        await send(bot, user_id, Screen(texts.ASK_SUMMARY, markup(keyboards.cancel_row(editing, "summary"))))
         return
     if step == "site":
         await state.set_state(ProjectForm.site)
@@ -376,7 +377,7 @@ async def on_cooperate(callback: CallbackQuery, callback_data: CooperateCb, call
     await uow.commit()
     await state.set_state(Cooperation.message)
     await state.update_data(cooperate=callback_data.id)
-    await send(bot, user_id, Screen(texts.ASK_MESSAGE, keyboards._markup(keyboards.cancel_row())))
+    await send(bot, user_id, Screen(texts.ASK_MESSAGE, markup(keyboards.cancel_row())))
 
 
 async def on_cooperation_message(message: Message, bot: Bot, uow: UnitOfWork, projects: Projects,
@@ -418,7 +419,7 @@ async def on_cooperation_decision(callback: CallbackQuery, callback_data: Cooper
             await uow.commit()
             await state.set_state(Cooperation.contact)
             await state.update_data(accepting=callback_data.r)
-            await send(bot, user.id, Screen(texts.ASK_CONTACT, keyboards._markup(keyboards.cancel_row())))
+            await send(bot, user.id, Screen(texts.ASK_CONTACT, markup(keyboards.cancel_row())))
             return
         elif action in ("decline", "block"):
             await projects.decline(uow.session, user.id, callback_data.r, block=action == "block")
