@@ -4,10 +4,13 @@ dispatcher while Telegram misbehaves — on SQLite, and on PostgreSQL with Redis
 Scenarios, each on each database:
 - clean: a Bot API that always answers;
 - 429: 20 % of Bot API calls are answered 429 ``retry_after 1`` (seeded, so reproducible);
-- kill: one kill -9 mid-run. From a moment on every Bot API call hangs (the process is dead);
-  then every update in flight is cancelled, a new dispatcher, engine and bot start on the same
-  database, and the updates that were never acknowledged are delivered again (webhook
-  semantics: an update is acknowledged when ``feed_update`` returns).
+- kill: one kill -9 mid-run. From a moment nothing the process sends reaches the Bot API (its
+  own session hangs for good), its tasks are cancelled and never waited for, its PostgreSQL
+  connections are terminated (the server rolls back, as on a dropped TCP connection); its Redis
+  keys stay until they expire. A new process — its own bot, session, engine, Redis client —
+  starts on the same database and Redis. Delivery has webhook semantics: an update counts as
+  acknowledged only when ``feed_update`` returned without error and the ``Delivery`` is neither
+  ``busy`` (503) nor ``failed``; anything else is redelivered with backoff, within a deadline.
 
 Each user sends /start, consents and answers every question of the test questionnaire
 (``tests/bot/data``), waiting for the next question before answering. Counted:
@@ -47,6 +50,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramRetryAfter
+from aiogram.fsm.storage.redis import RedisEventIsolation
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -56,6 +60,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.bot_bench import POSTGRES_DSN, REDIS_URL, postgres_databases, scaled_servers_answer
@@ -64,12 +69,20 @@ from bot.config import Settings
 from bot.services.domain import Domain
 from bot.telegram.dispatcher import build_bot, build_dispatcher
 from bot.telegram.outbox.worker import OutboxWorker
-from db.engine import create_engine, create_sessionmaker
+from bot.telegram.scale.backends import choose
+from bot.telegram.scale.dedupe import Delivery, RedisDedupeMiddleware
+from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
 from rules.data import load_bundle
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "bot" / "data"
 STEP_TIMEOUT = 40.0  # seconds a user waits for the next screen before counting the reply lost
+DELIVERY_DEADLINE = 60.0  # seconds Telegram keeps redelivering an unacknowledged update (bench bound)
+RETRY_FIRST, RETRY_CAP = 0.25, 2.0  # redelivery backoff, seconds
+# The Redis dedupe's ``busy`` key and the per-user lock of a killed process outlive it until they
+# expire (60 s in production). The kill scenario scales that to a few seconds so a run stays
+# short; the recovery path (503 busy → redelivered until the key expires) is the same.
+KILL_REDIS_TTL = 5
 BOT_USER = User(id=42, is_bot=True, first_name="Навигатор", username="navigator_bench_bot")
 ANSWERS: dict[str, tuple[str, str]] = {
     "Что нужно бизнесу?": ("click", "Грант"),
@@ -98,7 +111,6 @@ class FaultyTelegram(BaseSession):
     messages: dict[tuple[int, int], Shown] = field(default_factory=dict)
     delivered: dict[int, list[str]] = field(default_factory=dict)  # chat → texts sent or edited in
     changed: dict[int, asyncio.Event] = field(default_factory=dict)
-    dead: bool = False
     floods: int = 0
     interrupted: set[int] = field(default_factory=set)  # chats with an update in flight at the kill
 
@@ -127,8 +139,6 @@ class FaultyTelegram(BaseSession):
                        from_user=BOT_USER, text=text, reply_markup=keyboard)
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
-        if self.dead:
-            await asyncio.Event().wait()  # a killed process never hears back
         if self.flood_share and not isinstance(method, GetMe) and self.rng.random() < self.flood_share:
             self.floods += 1
             raise TelegramRetryAfter(method, "Too Many Requests: retry after 1", 1)
@@ -151,6 +161,30 @@ class FaultyTelegram(BaseSession):
         return True
 
 
+class Link(BaseSession):
+    """One process's connection to the Bot API: its own session (and direct-reply middleware).
+
+    After the kill the process is gone: whatever its leftover tasks call never reaches Telegram.
+    """
+
+    def __init__(self, telegram: FaultyTelegram) -> None:
+        super().__init__()
+        self.telegram = telegram
+        self.dead = False
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        raise NotImplementedError
+        yield b""  # pragma: no cover
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        if self.dead:
+            await asyncio.Event().wait()  # a killed process never hears back
+        return await self.telegram.make_request(bot, method, timeout)
+
+
 @dataclass
 class Stats:
     completed: int = 0
@@ -161,25 +195,68 @@ class Stats:
 class Process:
     """One bot process: engine, dispatcher, outbox worker; ``kill`` stops it the hard way."""
 
-    def __init__(self, url: str, settings: Settings, telegram: FaultyTelegram) -> None:
+    def __init__(self, url: str, settings: Settings, telegram: FaultyTelegram, redis_ttl: int | None = None) -> None:
         self.url = url
         self.settings = settings
-        self.telegram = telegram
+        self.link = Link(telegram)  # its own Bot API session: nothing shared with a killed process
         self.engine: AsyncEngine = create_engine(url)
+        self.server_pids: set[int] = set()
+        if not is_sqlite(url):
+            @event.listens_for(self.engine.sync_engine, "connect")
+            def _remember(dbapi_connection: Any, _record: Any) -> None:
+                self.server_pids.add(int(dbapi_connection.driver_connection.get_server_pid()))
         self.sessions = create_sessionmaker(self.engine)
-        self.bot = build_bot("42:TEST", session=telegram)
+        self.bot = build_bot("42:TEST", session=self.link)
         domain = Domain(load_bundle(DATA / "measures.yaml", DATA / "questionnaire.yaml"))
-        self.dp: Dispatcher = build_dispatcher(domain, self.sessions, settings)
+        self.backends = choose(settings)  # its own Redis client, when there is Redis
+        if redis_ttl is not None and isinstance(self.backends.dedupe, RedisDedupeMiddleware):
+            self.backends.dedupe.busy_ttl = redis_ttl
+        if redis_ttl is not None and isinstance(self.backends.isolation, RedisEventIsolation):
+            self.backends.isolation.lock_kwargs = dict(self.backends.isolation.lock_kwargs, timeout=redis_ttl)
+        self.dp: Dispatcher = build_dispatcher(domain, self.sessions, settings, backends=self.backends)
         self.worker = OutboxWorker(bot=self.bot, sessions=self.sessions)
         self.worker_task = asyncio.create_task(self.worker.run())
         self.in_flight: set[asyncio.Task[Any]] = set()
+        self.killed = False
+        self.gone = asyncio.Event()
+
+    def tasks(self) -> set[asyncio.Task[Any]]:
+        return {*self.in_flight, self.worker_task}
+
+    async def kill(self, survivor_engine: AsyncEngine) -> None:
+        """kill -9: nothing of this process reaches Telegram again, its tasks stop where they are,
+        and its database connections drop (PostgreSQL rolls their transactions back). Its Redis
+        keys (the dedupe's ``busy``, the per-user locks) stay until they expire, as they would."""
+        self.killed = True
+        self.gone.set()
+        self.link.dead = True
+        for task in self.tasks():
+            task.cancel()
+        # A cancelled task may still run cleanup up to its next Bot API call (where it hangs for
+        # good); give that a moment, bounded, and never wait for the task itself.
+        await asyncio.wait(self.tasks(), timeout=1.0)
+        if self.server_pids:
+            async with survivor_engine.connect() as connection:
+                for pid in sorted(self.server_pids):
+                    await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                await connection.commit()
+
+    async def bury(self) -> None:
+        """End of the run: the leftovers of a killed process are cancelled and dropped, bounded."""
+        for task in self.tasks():
+            task.cancel()
+        await asyncio.wait(self.tasks(), timeout=2.0)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.backends.close(), 5)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.engine.dispose(close=False), 5)
 
     async def stop(self) -> None:
         self.worker.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.worker_task, 5)
         with contextlib.suppress(Exception):
-            await self.dp["backends"].close()
+            await asyncio.wait_for(self.backends.close(), 5)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.engine.dispose(), 5)
 
@@ -191,57 +268,74 @@ class Scenario:
         self.settings = settings
         self.users = users
         self.kill_planned = kill
+        self.redis_ttl = KILL_REDIS_TTL if kill else None
         self.telegram = FaultyTelegram(flood_share=flood)
-        self.process = Process(url, settings, self.telegram)
+        self.process = Process(url, settings, self.telegram, self.redis_ttl)
+        self.killed: list[Process] = []
         self.restarted = asyncio.Event()
         self.updates_fed = 0
-        self.failed = 0
+        self.redelivered = 0
+        self.undelivered = 0
         self.stats = Stats()
         self._update_ids = itertools.count(1)
         self.in_flight_chats: dict[asyncio.Task[Any], int] = {}
 
     async def feed(self, update: Update) -> None:
-        """Deliver until acknowledged: a copy cancelled by the kill is delivered again after restart."""
+        """Telegram's webhook delivery: the update is sent again until a process acknowledges it.
+
+        Not acknowledged: the process died with it (kill), the handler raised (HTTP 500), the
+        unit of work marked it ``failed``, or the Redis dedupe saw a copy ``busy`` elsewhere (503).
+        Retries back off up to ``RETRY_CAP``; after ``DELIVERY_DEADLINE`` the update is given up
+        (counted undelivered — its reply is then lost too). Nothing here waits unbounded."""
+        deadline = time.perf_counter() + DELIVERY_DEADLINE
+        backoff = RETRY_FIRST
         while True:
             process = self.process
-            if os.environ.get("FAULT_BENCH_DEBUG"):
-                print(f"{time.perf_counter():.3f} feed {update.update_id} user {_chat_of(update)} gen {id(process) % 1000} "
-                      f"dead {self.telegram.dead}", flush=True)
-            task = asyncio.create_task(process.dp.feed_update(process.bot, update))
+            delivery = Delivery()
+            _debug(f"feed {update.update_id} user {_chat_of(update)} gen {id(process) % 1000}")
+            task = asyncio.create_task(process.dp.feed_update(process.bot, update, delivery=delivery))
             process.in_flight.add(task)
             self.in_flight_chats[task] = _chat_of(update)
+            gone = asyncio.create_task(process.gone.wait())
             try:
-                await asyncio.shield(task)
-                return
-            except asyncio.CancelledError:
-                if not task.cancelled():
-                    raise
-                await self.restarted.wait()
+                await asyncio.wait({task, gone}, timeout=max(0.0, deadline - time.perf_counter()),
+                                   return_when=asyncio.FIRST_COMPLETED)
             finally:
-                process.in_flight.discard(task)
-                self.in_flight_chats.pop(task, None)
+                gone.cancel()
+                if task.done():
+                    process.in_flight.discard(task)
+                    self.in_flight_chats.pop(task, None)
+            if task.done() and not task.cancelled() and not process.killed:
+                error = task.exception()
+                if error is None and not delivery.busy and not delivery.failed:
+                    return
+                reason = "busy" if delivery.busy else "failed" if delivery.failed else f"raised {error!r}"
+            elif process.killed:
+                reason = "killed"
+                await asyncio.wait_for(self.restarted.wait(), max(0.0, deadline - time.perf_counter()))
+            else:
+                reason = "timed out"
+            if time.perf_counter() + backoff > deadline:
+                self.undelivered += 1
+                _debug(f"UNDELIVERED {update.update_id} user {_chat_of(update)}: {reason}")
+                return
+            _debug(f"redeliver {update.update_id} user {_chat_of(update)} in {backoff:.1f}s: {reason}")
+            self.redelivered += 1
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, RETRY_CAP)
 
     async def kill(self) -> None:
-        """kill -9: Telegram is unreachable from now; in-flight updates die; a new process starts."""
+        """kill -9 and a restart: a new process (bot, session, engine, Redis client) takes over."""
         old = self.process
-        if os.environ.get("FAULT_BENCH_DEBUG"):
-            print(f"{time.perf_counter():.3f} KILL", flush=True)
-        self.telegram.dead = True
+        _debug("KILL")
+        old.link.dead = True
         await asyncio.sleep(0.3)  # handlers reach their Bot API calls and hang there
-        self.telegram.interrupted.update(self.in_flight_chats.values())
-        for task in list(old.in_flight):
-            task.cancel()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*old.in_flight, return_exceptions=True), 10)
-        old.worker_task.cancel()
-        with contextlib.suppress(BaseException):
-            await asyncio.wait_for(old.worker_task, 5)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(old.engine.dispose(), 5)
-        self.telegram.dead = False
-        self.process = Process(self.url, self.settings, self.telegram)
-        if os.environ.get("FAULT_BENCH_DEBUG"):
-            print(f"{time.perf_counter():.3f} RESTARTED", flush=True)
+        self.telegram.interrupted.update(chat for task, chat in self.in_flight_chats.items() if not task.done())
+        new = Process(self.url, self.settings, self.telegram, self.redis_ttl)
+        await old.kill(new.engine)
+        self.killed.append(old)
+        self.process = new
+        _debug("RESTARTED")
         self.restarted.set()
 
     # --- one user ---------------------------------------------------------------------
@@ -352,8 +446,12 @@ class Scenario:
             count += max(0, repeats - (1 if chat in self.telegram.interrupted else 0))
         return count
 
+    def _from_killed(self) -> bool:
+        task = asyncio.current_task()
+        return task is not None and any(task in process.tasks() for process in self.killed)
+
     async def run(self) -> dict[str, Any]:
-        errors = ErrorCounter()
+        errors = ErrorCounter(self._from_killed)
         logging.getLogger("bot.telegram.errors").addHandler(errors)
         try:
             users = [asyncio.create_task(self.user(i)) for i in range(self.users)]
@@ -365,10 +463,13 @@ class Scenario:
         finally:
             logging.getLogger("bot.telegram.errors").removeHandler(errors)
             await self.process.stop()
+            for process in self.killed:
+                await process.bury()
         times = sorted(self.stats.reply_times) or [0.0]
         return {
             "scenario": self.name, "users": self.users, "completed": self.stats.completed, "failed": errors.count,
-            "lost": self.stats.lost, "duplicated": self.duplicated(), "floods": self.telegram.floods,
+            "lost": self.stats.lost, "undelivered": self.undelivered, "redelivered": self.redelivered,
+            "duplicated": self.duplicated(), "floods": self.telegram.floods,
             "p50": statistics.median(times), "p99": times[min(len(times) - 1, int(len(times) * 0.99))],
         }
 
@@ -381,12 +482,21 @@ def _chat_of(update: Update) -> int:
 
 
 class ErrorCounter(logging.Handler):
-    def __init__(self) -> None:
+    """Counts the error handler's reports — not those of a killed process (it reports nothing)."""
+
+    def __init__(self, ignore: Callable[[], bool]) -> None:
         super().__init__(logging.ERROR)
+        self.ignore = ignore
         self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        if not self.ignore():
+            self.count += 1
+
+
+def _debug(message: str) -> None:
+    if os.environ.get("FAULT_BENCH_DEBUG"):
+        print(f"{time.perf_counter():.3f} {message}", flush=True)
 
 
 def settings_for(url: str, redis_url: str | None) -> Settings:
@@ -409,17 +519,18 @@ async def sqlite_urls(count: int) -> AsyncIterator[list[str]]:
         yield [f"sqlite+aiosqlite:///{Path(directory) / f'fault{i}.db'}" for i in range(count)]
 
 
-async def run_backend(backend: str, users: int) -> list[dict[str, Any]]:
+async def run_backend(backend: str, users: int, scenarios: list[str] | None = None) -> list[dict[str, Any]]:
     opener = sqlite_urls if backend == "sqlite" else postgres_databases
     redis_url = REDIS_URL if backend != "sqlite" else None
+    chosen = [s for s in SCENARIOS if scenarios is None or s[0] in scenarios]
     rows = []
-    async with opener(len(SCENARIOS)) as urls:
-        for url, (name, kill, flood) in zip(urls, SCENARIOS, strict=True):
+    async with opener(len(chosen)) as urls:
+        for url, (name, kill, flood) in zip(urls, chosen, strict=True):
             await asyncio.to_thread(upgrade, url)
             row = await Scenario(name, url, settings_for(url, redis_url), users, kill, flood).run()
             row["backend"] = backend
             print(f"  {backend:15} {name:6} completed {row['completed']}/{users}, failed {row['failed']}, "
-                  f"lost {row['lost']}, duplicated {row['duplicated']}, 429s {row['floods']}, "
+                  f"lost {row['lost']}, undelivered {row['undelivered']}, redelivered {row['redelivered']}, duplicated {row['duplicated']}, 429s {row['floods']}, "
                   f"reply p50 {row['p50'] * 1000:.0f} ms, p99 {row['p99'] * 1000:.0f} ms", flush=True)
             rows.append(row)
     return rows
@@ -441,7 +552,7 @@ def checks_of(rows: list[dict[str, Any]]) -> list[Check]:
     return checks
 
 
-async def main_async(users: int, backends: list[str]) -> int:
+async def main_async(users: int, backends: list[str], scenarios: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     for backend in backends:
         if backend != "sqlite":
@@ -449,7 +560,7 @@ async def main_async(users: int, backends: list[str]) -> int:
             if why_not:
                 print(f"fault_bench [{backend}]: servers do not answer — {why_not}")
                 continue
-        rows += await run_backend(backend, users)
+        rows += await run_backend(backend, users, scenarios)
     print()
     print("| база | сценарий | прошли | сбои | потеряно | дубли | 429 | p50, мс | p99, мс |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -465,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the CI size: 20 users (about a minute)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--backend", choices=["sqlite", "postgres-redis", "both"], default="both")
+    parser.add_argument("--scenario", choices=[name for name, _, _ in SCENARIOS], action="append",
+                        help="run only this scenario (repeatable); all by default")
     args = parser.parse_args(argv)
     if args.quick and args.users == 50:
         args.users = 20
@@ -472,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["sqlite", "postgres-redis"] if args.backend == "both" else [args.backend]
     print(f"fault_bench: {args.users} users, backends {backends}; PostgreSQL {POSTGRES_DSN.rsplit('@')[-1]}, "
           f"Redis {REDIS_URL}; python {sys.version.split()[0]}, pid {os.getpid()}", flush=True)
-    return asyncio.run(main_async(args.users, backends))
+    return asyncio.run(main_async(args.users, backends, args.scenario))
 
 
 if __name__ == "__main__":
