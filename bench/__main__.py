@@ -20,11 +20,8 @@ import time
 from bench.runner import Outcome, exit_code, machine, markdown, parse, run_all, summary_lines
 
 BENCHMARKS = ("core_bench", "search_bench", "bot_bench", "rematch_bench", "outbox_bench", "registry_bench",
-              "projects_bench")
-# Run by name only (`bench/run fault_bench`): its kill -9 scenario on PostgreSQL + Redis does not
-# finish yet (the simulation shares one Bot API session between the killed and the restarted
-# process), so it cannot gate CI until that is fixed — see issue 14's closing note.
-ON_DEMAND = ("fault_bench",)
+              "projects_bench", "fault_bench")
+ON_DEMAND: tuple[str, ...] = ()  # benchmarks run by name only (none now)
 
 
 def run_process(name: str, quick: bool) -> Outcome:
