@@ -229,6 +229,10 @@ class Journey:
     async def profile_answers(self) -> dict[str, Any]:
         return (await self.progress()).profile()
 
+    async def finished(self) -> bool:
+        """Consented and every question answered: the results screen is there to show."""
+        return await self.consented() and self.step(await self.progress()).node is None
+
     async def saved_profile(self) -> dict[str, Any]:
         """The answers to rank and filter by — empty without consent (nothing is kept before it)."""
         return await self.profile_answers() if await self.consented() else {}

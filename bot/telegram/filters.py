@@ -64,3 +64,18 @@ class InQuestionnaire(Filter):
         if step.node is None:
             return False
         return {"progress": progress, "step": step, "node": step.node}
+
+
+class Consented(Filter):
+    """The user gave consent (a button of a feature that keeps data). Otherwise the button goes on
+    to the stale-button router, which shows where the user is — the same answer as a forged one."""
+
+    async def __call__(self, event: TelegramObject, journey: Journey | None = None) -> bool:
+        return journey is not None and await journey.consented()
+
+
+class QuestionnaireFinished(Filter):
+    """The user consented and answered every question (buttons of the results screen)."""
+
+    async def __call__(self, event: TelegramObject, journey: Journey | None = None) -> bool:
+        return journey is not None and await journey.finished()

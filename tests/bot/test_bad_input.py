@@ -149,3 +149,16 @@ async def test_a_long_card_is_split_at_the_limit(world: BotWorld, client: ChatCl
 def test_toggle_callback_for_the_largest_multi_select_fits_64_bytes() -> None:
     packed = ToggleCb(v="abcdef12", n=999, m=(1 << 20) - 1, o=19).pack()
     assert len(packed.encode()) <= 64
+
+
+@pytest.mark.parametrize("data", ["rs:0", "rg:grants:0", "cmp"])
+async def test_results_buttons_before_the_questionnaire_is_finished_are_stale(
+    world: BotWorld, client: ChatClient, data: str
+) -> None:
+    """Results, their groups and «Сравнить» need a finished questionnaire: pressed too early — an
+    old message, forged data — they show the current question and change nothing."""
+    await at_headcount(client)
+    before = await history_count(world)
+    said = texts_of(await client.press_data(data))
+    assert any("Эта кнопка устарела. Вот где мы сейчас:" in t and "Сколько сотрудников?" in t for t in said)
+    assert await history_count(world) == before

@@ -18,6 +18,7 @@ from bot.services.journey import Journey
 from bot.services.plan import Plan
 from bot.telegram import result_keyboards, result_screens
 from bot.telegram.callbacks import PLAN_STATUS_CODES, CompareCb, PlanAddCb, PlanCb
+from bot.telegram.filters import Consented, QuestionnaireFinished
 from bot.telegram.flow import consent_screen
 from bot.telegram.replies import replace, send
 from bot.telegram.routers.questionnaire import stale
@@ -51,7 +52,7 @@ async def on_add(
     journey: Journey,
 ) -> None:
     measure = domain.measure(callback_data.id)
-    if measure is None or not await journey.consented():
+    if measure is None:
         await stale(callback, callback_answer, bot, journey, domain, settings)
         return
     result = await Plan(journey).add(measure)
@@ -74,13 +75,8 @@ async def on_plan(
     callback_answer: CallbackAnswer,
     bot: Bot,
     uow: UnitOfWork,
-    domain: Domain,
-    settings: Settings,
     journey: Journey,
 ) -> None:
-    if not await journey.consented():
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
     plan = Plan(journey)
     lead = ""
     if callback_data.a == "s":
@@ -112,16 +108,10 @@ async def on_plan(
 
 async def on_compare(
     callback: CallbackQuery,
-    callback_answer: CallbackAnswer,
     bot: Bot,
     uow: UnitOfWork,
-    domain: Domain,
-    settings: Settings,
     journey: Journey,
 ) -> None:
-    if not await journey.consented() or journey.step(await journey.progress()).node is not None:
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
     found, _ = await journey.arranged()
     await uow.commit()
     await send(bot, callback.from_user.id, result_screens.compare(found))
@@ -132,7 +122,7 @@ def make_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
     router.message.register(plan_command, Command("plan"))
-    router.callback_query.register(on_add, PlanAddCb.filter())
-    router.callback_query.register(on_plan, PlanCb.filter())
-    router.callback_query.register(on_compare, CompareCb.filter())
+    router.callback_query.register(on_add, PlanAddCb.filter(), Consented())
+    router.callback_query.register(on_plan, PlanCb.filter(), Consented())
+    router.callback_query.register(on_compare, CompareCb.filter(), QuestionnaireFinished())
     return router

@@ -12,6 +12,7 @@ from bot.services.domain import Domain
 from bot.services.journey import Journey
 from bot.telegram import keyboards, screens
 from bot.telegram.callbacks import EditCb, MenuCb
+from bot.telegram.filters import Consented
 from bot.telegram.flow import consent_screen
 from bot.telegram.replies import replace, send
 from bot.telegram.routers.questionnaire import stale
@@ -48,9 +49,6 @@ async def on_menu(
     settings: Settings,
     journey: Journey,
 ) -> None:
-    if not await journey.consented():
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
     action = callback_data.action
     if action == "profile":
         screen = await profile_screen(journey, domain)
@@ -96,6 +94,6 @@ def make_router() -> Router:
     router = Router(name="profile")
     router.message.filter(F.chat.type == "private")
     router.message.register(profile_command, Command("profile"))
-    router.callback_query.register(on_menu, MenuCb.filter())
+    router.callback_query.register(on_menu, MenuCb.filter(), Consented())
     router.callback_query.register(on_edit, EditCb.filter())
     return router

@@ -12,6 +12,7 @@ from bot.services.journey import Journey
 from bot.services.plan import Plan
 from bot.telegram import result_screens, screens
 from bot.telegram.callbacks import BackToListCb, CardCb, GroupCb, ResultsCb
+from bot.telegram.filters import QuestionnaireFinished
 from bot.telegram.replies import replace, send
 from bot.telegram.routers.questionnaire import stale
 from bot.telegram.screen import Screen
@@ -33,23 +34,12 @@ async def group_screen(journey: Journey, domain: Domain, key: str, page: int) ->
     return screen
 
 
-async def _finished(journey: Journey) -> bool:
-    return await journey.consented() and journey.step(await journey.progress()).node is None
-
-
 async def on_results(
     callback: CallbackQuery,
-    callback_data: ResultsCb,
-    callback_answer: CallbackAnswer,
     bot: Bot,
     uow: UnitOfWork,
-    domain: Domain,
-    settings: Settings,
     journey: Journey,
 ) -> None:
-    if not await _finished(journey):
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
     screen = await results_screen(journey)  # pages are gone: an old «→» button shows the new screen
     await uow.commit()
     await replace(callback, bot, screen)
@@ -62,12 +52,8 @@ async def on_group(
     bot: Bot,
     uow: UnitOfWork,
     domain: Domain,
-    settings: Settings,
     journey: Journey,
 ) -> None:
-    if not await _finished(journey):
-        await stale(callback, callback_answer, bot, journey, domain, settings)
-        return
     screen = await group_screen(journey, domain, callback_data.k, callback_data.p)
     if screen is None:  # the group is gone after a changed answer or a reload: show what is there now
         callback_answer.text = texts.STALE_BUTTON
@@ -100,7 +86,7 @@ async def on_card(
 async def on_back_to_list(callback: CallbackQuery, bot: Bot, uow: UnitOfWork, domain: Domain, journey: Journey) -> None:
     where = await journey.last_list() or {}
     screen: Screen | None = None
-    if where.get("src") == "results" and await _finished(journey):
+    if where.get("src") == "results" and await journey.finished():
         if where.get("g"):
             screen = await group_screen(journey, domain, str(where["g"]), int(where.get("p", 0)))
         if screen is None:
@@ -122,8 +108,8 @@ def make_router() -> Router:
     """A fresh router with this module's handlers (one per dispatcher)."""
     router = Router(name="results")
     router.callback_query.filter(F.message.chat.type == "private")
-    router.callback_query.register(on_results, ResultsCb.filter())
-    router.callback_query.register(on_group, GroupCb.filter())
+    router.callback_query.register(on_results, ResultsCb.filter(), QuestionnaireFinished())
+    router.callback_query.register(on_group, GroupCb.filter(), QuestionnaireFinished())
     router.callback_query.register(on_card, CardCb.filter())
     router.callback_query.register(on_back_to_list, BackToListCb.filter())
     return router
